@@ -1,0 +1,67 @@
+"""Fast rule-based paragraphs, sentences and speaker turns over stored text.
+
+These are the defaults every import runs (regular expressions, C speed): paragraphs are the
+blocks between blank lines, sentences end at ``. ! ? …`` before whitespace and a capital,
+digit or quote. A full spaCy pipeline can replace the sentence splitter (see ``qualcode.nlp``);
+offsets stay code points either way.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PARA = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+_SENT_END = re.compile(r"""(?<=[.!?…])(?P<close>["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|vs|etc|e\.g|i\.e|approx)|\b[A-Z])\.$")
+_TURN = re.compile(
+    r"""^[ \t]*(?:[\[(]?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)[\])]?[ \t]*)?"""
+    r"""(?P<label>[A-Z][\w.'’\-]*(?:[ \t][A-Z\d][\w.'’\-]*){0,3}|Q|A)[ \t]*:[ \t]+""",
+    re.MULTILINE,
+)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Blocks of non-blank lines, trimmed of surrounding whitespace."""
+    out = []
+    for m in _PARA.finditer(text):
+        s, e = m.span()
+        chunk = m.group()
+        s += len(chunk) - len(chunk.lstrip())
+        e -= len(chunk) - len(chunk.rstrip())
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentences(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Sentences inside paragraphs; a sentence never crosses a paragraph boundary."""
+    out = []
+    for ps, pe in paras if paras is not None else paragraphs(text):
+        start = ps
+        for m in _SENT_END.finditer(text, ps, pe):
+            stop = m.end("close")
+            if _ABBREV.search(text, max(start, stop - 8), m.start()):
+                continue  # "Dr. Lee", "J. Brunsvik": not a sentence end
+            if stop > start:
+                out.append((start, stop))
+            start = m.end()
+        if pe > start:
+            out.append((start, pe))
+    return out
+
+
+def speaker_turns(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) for each paragraph that opens with ``Label:`` (optionally after a
+    timestamp); a turn runs until the next labelled paragraph, so unlabelled continuation
+    paragraphs stay with their speaker."""
+    marks = []
+    for ps, pe in paragraphs(text):
+        m = _TURN.match(text, ps, pe)
+        if m:
+            marks.append((ps, m.group("label").strip()))
+    turns = []
+    ends = [s for s, _ in marks[1:]] + [len(text)]
+    for (start, label), nxt in zip(marks, ends):
+        end = len(text[start:nxt].rstrip()) + start
+        turns.append((start, end, label))
+    return turns

@@ -1,0 +1,26 @@
+"""Opening and creating projects; whole-project facts.
+
+Every service function takes an open :class:`~qualcode.store.database.Database` and does one
+user action in one transaction, so the CLI and the GUI share both behaviour and guarantees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from ..store import database, project_counts
+from ..store.database import Database
+
+
+def new_project(path: str | Path) -> Database:
+    return database.create(Path(path))
+
+
+def open_project(path: str | Path, readonly: bool = False) -> Database:
+    return database.open_db(Path(path), readonly=readonly)
+
+
+def info(db: Database) -> dict:
+    """The `qualcode info --json` document."""
+    return asdict(project_counts.counts(db.conn))
