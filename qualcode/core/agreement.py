@@ -88,6 +88,15 @@ def _encode(arr: np.ndarray, numeric: bool) -> tuple[np.ndarray, np.ndarray | li
     return codes.reshape(arr.shape), categories
 
 
+def _object_row(values: list) -> np.ndarray:
+    """A 1 x n array that keeps tuples and mixed labels as single elements."""
+    arr = np.empty((1, len(values)), dtype=object)
+    arr[0, :] = values
+    if all(isinstance(v, numbers.Real) for v in values):
+        return arr.astype(float)
+    return arr
+
+
 def _coders_units(data, numeric: bool = False):
     """Codes as (units, coders), plus the categories, validating shape and coder count."""
     arr = _matrix(data)
@@ -232,15 +241,6 @@ def cohen_kappa(a: Sequence, b: Sequence, weights: str | None = None) -> float:
     if weights is not None and isinstance(categories, list):
         raise ValueError("weighted kappa needs labels that can be sorted")
     return _cohen(codes[:len(a)], codes[len(a):], np.ones(len(a)), len(categories), weights)
-
-
-def _object_row(values: list) -> np.ndarray:
-    """A 1 x n array that keeps tuples and mixed labels as single elements."""
-    arr = np.empty((1, len(values)), dtype=object)
-    arr[0, :] = values
-    if all(isinstance(v, numbers.Real) for v in values):
-        return arr.astype(float)
-    return arr
 
 
 def fleiss_kappa(counts) -> float:

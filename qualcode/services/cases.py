@@ -89,7 +89,8 @@ def import_cases(db: Database, path: str | Path) -> dict:
     body = rows[1:]
     names: dict[str, int] = {}
     known_docs = set(doc_store.names_and_lengths(db.conn))
-    existing = {c.name for c in case_store.list_all(db.conn)}
+    stored = case_store.list_all(db.conn)
+    existing = {c.name for c in stored}
     for line, row in enumerate(body, start=2):
         row += [""] * (len(header) - len(row))
         if len(row) > len(header):
@@ -111,7 +112,11 @@ def import_cases(db: Database, path: str | Path) -> dict:
         parent = row[i_parent] if i_parent is not None else ""
         if parent and parent not in names and parent not in existing:
             raise InvalidInput(f"{path.name} line {line}: parent case {parent!r} is not in the sheet or project")
-    parents = {row[0]: (row[i_parent] if i_parent is not None else "") for row in body}
+    # The tree after the import: the project's parent links, overridden by the sheet's rows
+    # (a cycle may run through cases that are already in the project).
+    stored_name = {c.id: c.name for c in stored}
+    parents = {c.name: stored_name.get(c.parent_id, "") if c.parent_id else "" for c in stored}
+    parents.update({row[0]: (row[i_parent] if i_parent is not None else "") for row in body})
     for start in parents:  # refuse cycles before writing
         seen, node = set(), start
         while node:
@@ -134,7 +139,10 @@ def import_cases(db: Database, path: str | Path) -> dict:
                 case_store.set_value(conn, attr, ids[row[0]], row[i] or None)
             if i_docs is not None:
                 for d in filter(None, (x.strip() for x in row[i_docs].split(";"))):
-                    doc_store.link_case(conn, doc_store.id_by_name(conn, d), ids[row[0]])
+                    doc_id = doc_store.id_by_name(conn, d)
+                    doc_store.link_case(conn, doc_id, ids[row[0]])
+                    # "Tomas Halden" speaks as "Tomas Halden:" or "Halden:" in his transcript
+                    doc_store.assign_turns(conn, doc_id, {row[0], row[0].split()[-1]}, ids[row[0]])
         audit.record(conn, "cases.import", source=path.name, cases=len(body))
     return {"cases": len(body), "attributes": [header[i] for i in attr_cols]}
 

@@ -47,10 +47,11 @@ def add_coding(db: Database, document: str | int, code: str | int, start: int, e
     conn = db.conn
     if isinstance(document, int):
         doc_id = document
-        row = conn.execute("SELECT chars, name FROM document WHERE id = ?", (doc_id,)).fetchone()
+        # No SQL outside store/: find the name and length among (name -> (id, chars)).
+        row = next(((n, chars) for n, (i, chars) in doc_store.names_and_lengths(conn).items() if i == doc_id), None)
         if row is None:
             raise NotFound(f"no document with id {doc_id}")
-        length, doc_name = row
+        doc_name, length = row
     else:
         found = doc_store.id_and_length(conn, document)
         if found is None:
@@ -161,9 +162,9 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
     parsed = []
     code_refs: dict[str, int | None] = {}
     for line, row in enumerate(reader, start=2):
+        if not any(c.strip() for c in row):
+            continue  # a blank line, or a row of empty cells as spreadsheets save them
         if len(row) != ncols:
-            if not any(c.strip() for c in row):
-                continue
             raise InvalidInput(f"{path.name} line {line}: {len(row)} cells, expected {ncols}")
         name = unguard(row[i_doc])
         doc = docs.get(name)

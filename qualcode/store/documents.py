@@ -92,6 +92,15 @@ def insert_turns(conn: sqlite3.Connection, document_id: int, turns: Iterable[Spa
     )
 
 
+def assign_turns(conn: sqlite3.Connection, document_id: int, labels: Iterable[str], case_id: int) -> int:
+    """Attribute the turns spoken under any of ``labels`` to a case; returns how many."""
+    labels = list(labels)
+    cur = conn.execute(
+        f"UPDATE speaker_turn SET case_id = ? WHERE document_id = ? AND label IN ({','.join('?' * len(labels))})",
+        (case_id, document_id, *labels))
+    return cur.rowcount
+
+
 def turns(conn: sqlite3.Connection, document_id: int) -> list[Span]:
     return [Span(*r) for r in conn.execute(
         'SELECT start, "end", label, case_id FROM speaker_turn WHERE document_id = ? ORDER BY start', (document_id,))]

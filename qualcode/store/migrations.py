@@ -165,6 +165,14 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         WHEN OLD.text IS NOT NEW.text AND EXISTS (SELECT 1 FROM coding WHERE document_id = OLD.id)
         BEGIN SELECT RAISE(ABORT, 'the text of a coded document cannot change'); END;
 
+        CREATE TABLE codebook_version (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL UNIQUE CHECK (length(trim(label)) > 0),
+            created_at TEXT NOT NULL DEFAULT {NOW},
+            coder_id INTEGER REFERENCES coder(id) ON DELETE SET NULL,
+            snapshot TEXT NOT NULL  -- JSON: every code with guid, path, fields, status, merged_into
+        );
+
         CREATE TABLE memo (
             id INTEGER PRIMARY KEY,
             guid TEXT NOT NULL UNIQUE DEFAULT {GUID},
