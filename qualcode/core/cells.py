@@ -7,13 +7,19 @@ from __future__ import annotations
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _needs_guard(value: str) -> bool:
+    # A value that already starts with apostrophes before a trigger is guarded too, so that
+    # unguard never strips an apostrophe the user wrote: guard/unguard are exact inverses.
+    return value.lstrip("'").startswith(_TRIGGERS)
+
+
 def guard(value):
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+    if isinstance(value, str) and _needs_guard(value):
         return "'" + value
     return value
 
 
 def unguard(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+    if value.startswith("'") and _needs_guard(value[1:]):
         return value[1:]
     return value

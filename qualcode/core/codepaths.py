@@ -18,7 +18,7 @@ def split(path: str) -> list[str]:
 
 
 def build(rows: Iterable[tuple[int, int | None, str]]) -> dict[int, str]:
-    """id -> full path. A cycle in parent links is reported, never followed forever."""
+    """id -> full path. A cycle or a missing parent is reported, never followed forever."""
     parent: dict[int, int | None] = {}
     name: dict[int, str] = {}
     for i, p, n in rows:
@@ -29,9 +29,11 @@ def build(rows: Iterable[tuple[int, int | None, str]]) -> dict[int, str]:
         while node is not None and node not in paths:
             if node in seen:
                 raise InvalidInput(f"the codebook has a cycle through code {name[node]!r}")
+            if node not in name:
+                raise InvalidInput(f"code {name[chain[-1]]!r} has a parent (id {node}) that is not in the codebook")
             seen.add(node)
             chain.append(node)
-            node = parent.get(node)
+            node = parent[node]
         prefix = paths[node] + SEP if node is not None else ""
         for n in reversed(chain):
             prefix_path = prefix + name[n]

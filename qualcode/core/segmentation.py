@@ -13,9 +13,16 @@ import re
 _PARA = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
 _SENT_END = re.compile(r"""(?<=[.!?…])(?P<close>["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|vs|etc|e\.g|i\.e|approx)|\b[A-Z])\.$")
+_STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+# ``Label:`` at the start of a paragraph, optionally after a timestamp (``[00:12:03] Name:``)
+# or with one before the colon (``Name (00:12:03):``). The label is one to four words, each
+# starting with a capital or a digit (checked in Python: ``re`` has no Unicode classes).
+# Applied with .match() at a paragraph start, which is already past any indentation; a ``^``
+# here would only match at a line start and so miss indented speaker labels.
 _TURN = re.compile(
-    r"""^[ \t]*(?:[\[(]?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)[\])]?[ \t]*)?"""
-    r"""(?P<label>[A-Z][\w.'’\-]*(?:[ \t][A-Z\d][\w.'’\-]*){0,3}|Q|A)[ \t]*:[ \t]+""",
+    rf"""(?:[\[(]?{_STAMP}[\])]?[ \t]*)?"""
+    rf"""(?P<label>[^\W\d_][\w.'’\-]*(?:[ \t][^\W_][\w.'’\-]*){{0,3}})"""
+    rf"""(?:[ \t]*[\[(]{_STAMP}[\])])?[ \t]*:(?:[ \t]+|$)""",
     re.MULTILINE,
 )
 
@@ -50,15 +57,28 @@ def sentences(text: str, paras: list[tuple[int, int]] | None = None) -> list[tup
     return out
 
 
-def speaker_turns(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, label) for each paragraph that opens with ``Label:`` (optionally after a
-    timestamp); a turn runs until the next labelled paragraph, so unlabelled continuation
-    paragraphs stay with their speaker."""
+def _is_label(label: str) -> bool:
+    return all(w[0].isupper() or w[0].isdigit() for w in label.split())
+
+
+def leading_label(line: str) -> tuple[str, int] | None:
+    """(label, where the speech starts) when ``line`` opens with a speaker label, else None.
+    For importers whose formats carry one utterance per line, such as subtitle cues."""
+    m = _TURN.match(line, len(line) - len(line.lstrip(" \t")))
+    if m is None or not _is_label(m.group("label")):
+        return None
+    return m.group("label"), m.end()
+
+
+def speaker_turns(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, label) for each paragraph that opens with ``Label:`` (``Name:``,
+    ``Q:``/``A:``, ``Interviewer:``, ``[00:12:03] Name:``); a turn runs until the next
+    labelled paragraph, so unlabelled continuation paragraphs stay with their speaker."""
     marks = []
-    for ps, pe in paragraphs(text):
+    for ps, pe in paras if paras is not None else paragraphs(text):
         m = _TURN.match(text, ps, pe)
-        if m:
-            marks.append((ps, m.group("label").strip()))
+        if m and _is_label(m.group("label")):
+            marks.append((ps, m.group("label")))
     turns = []
     ends = [s for s, _ in marks[1:]] + [len(text)]
     for (start, label), nxt in zip(marks, ends):

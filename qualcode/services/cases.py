@@ -149,3 +149,8 @@ def import_cases(db: Database, path: str | Path) -> dict:
 
 def list_cases(db: Database) -> list[Case]:
     return case_store.list_all(db.conn)
+
+
+def attribute_values(db: Database, scope: str) -> dict[int, dict[str, str | None]]:
+    """owner id -> {attribute: value} for every case (scope "case") or document ("document")."""
+    return case_store.values(db.conn, scope)

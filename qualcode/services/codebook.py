@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..core import codepaths
 from ..core.cells import guard, unguard
-from ..errors import InvalidInput
-from ..store import audit, codes as code_store
+from ..errors import InvalidInput, NotFound
+from ..store import audit, coders as coder_store, codes as code_store
 from ..store.database import Database
 from ..store.models import Code
 
@@ -114,8 +114,9 @@ def _apply(db: Database, specs: list[CodeSpec], source: str) -> dict:
                 code_store.update(conn, idx[s.path], **changes)
                 updated += 1
             else:
+                known = len(idx)
                 ensure_path(conn, s.path, idx, **fields)
-                created += 1
+                created += len(idx) - known  # the code and any missing ancestors
         audit.record(conn, "codebook.import", source=source, created=created, updated=updated)
     return {"created": created, "updated": updated}
 
@@ -225,3 +226,106 @@ def _open_out(out: Path):
 def coding_counts(db: Database) -> dict[int, int]:
     """code id -> number of codings (all coders)."""
     return code_store.coding_counts(db.conn)
+
+
+# -- editing codes one at a time (the workbench; each call one transaction, undoable) -------------
+
+_KEEP = object()
+
+
+def _get(conn, code_id: int) -> Code:
+    c = code_store.get(conn, code_id)
+    if c is None:
+        raise NotFound(f"no code with id {code_id}")
+    return c
+
+
+def _check_name(conn, name: str, parent_id: int | None, code_id: int | None = None) -> str:
+    """A name that can stand as one path part, free among its future siblings."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("a code needs a name")
+    if codepaths.SEP in name:
+        raise InvalidInput(f"a code name cannot contain {codepaths.SEP!r} (it separates levels): {name!r}")
+    other = code_store.sibling_id(conn, parent_id, name)
+    if other is not None and other != code_id:
+        where = f"under {_paths(conn)[parent_id]!r}" if parent_id is not None else "at the top level"
+        raise InvalidInput(f"there is already a code {name!r} {where}; choose another name")
+    return name
+
+
+def _check_color(color: str | None) -> str | None:
+    if color and not _COLOR.match(color):
+        raise InvalidInput(f"colour {color!r} is not of the form #rrggbb")
+    return color.lower() if color else None
+
+
+def create_code(db: Database, name: str, parent_id: int | None = None, color: str | None = None,
+                coder: str | None = None, **fields) -> int:
+    """A new code under ``parent_id`` (None: top level); returns its id."""
+    conn = db.conn
+    if parent_id is not None:
+        _get(conn, parent_id)
+    name = _check_name(conn, name, parent_id)
+    color = _check_color(color)
+    with db.transaction() as tx:
+        code_id = code_store.insert(tx, name, parent_id, color=color, **fields)
+        audit.record(tx, "code.create", coder_store.acting(tx, coder), code=code_id, path=_paths(tx)[code_id])
+    return code_id
+
+
+def edit_code(db: Database, code_id: int, *, name=_KEEP, color=_KEEP, parent_id=_KEEP, coder: str | None = None) -> dict:
+    """Rename, recolour and/or move a code (``parent_id`` None: to the top level). Returns the
+    old values of exactly the fields given, so ``edit_code(db, id, **old)`` undoes it."""
+    conn = db.conn
+    old = _get(conn, code_id)
+    changes: dict = {}
+    new_parent = old.parent_id if parent_id is _KEEP else parent_id
+    if parent_id is not _KEEP and parent_id != old.parent_id:
+        if parent_id is not None:
+            _get(conn, parent_id)
+            node = parent_id
+            while node is not None:  # the new parent may not sit below the code itself
+                if node == code_id:
+                    raise InvalidInput(f"cannot move code {old.name!r} under itself or one of its subcodes")
+                node = code_store.get(conn, node).parent_id
+        changes["parent_id"] = parent_id
+    if name is not _KEEP or "parent_id" in changes:
+        checked = _check_name(conn, old.name if name is _KEEP else name, new_parent, code_id)
+        if checked != old.name:
+            changes["name"] = checked
+    if color is not _KEEP:
+        checked_color = _check_color(color)
+        if checked_color != (old.color.lower() if old.color else None):
+            changes["color"] = checked_color
+    if not changes:
+        return {}
+    with db.transaction() as tx:
+        code_store.update(tx, code_id, **changes)
+        audit.record(tx, "code.edit", coder_store.acting(tx, coder), code=code_id, **changes)
+    return {k: getattr(old, k) for k in changes}
+
+
+def delete_code(db: Database, code_id: int, coder: str | None = None) -> Code:
+    """Delete a code nothing depends on (no subcodes, codings or merged codes); returns it so
+    an undo can put it back. A used code is merged or retired instead."""
+    conn = db.conn
+    old = _get(conn, code_id)
+    if code_store.child_count(conn, code_id):
+        raise InvalidInput(f"code {old.name!r} has subcodes; move or delete them first")
+    used = code_store.use_count(conn, code_id)
+    if used:
+        raise InvalidInput(f"code {old.name!r} is used by {used} coding(s); remove them, or merge or retire the code")
+    path = _paths(conn)[code_id]
+    with db.transaction() as tx:
+        code_store.delete(tx, code_id)
+        audit.record(tx, "code.delete", coder_store.acting(tx, coder), code=code_id, path=path, guid=old.guid)
+    return old
+
+
+def restore_code(db: Database, old: Code, coder: str | None = None) -> int:
+    """Put a deleted code back as it was (same GUID, and id while free), for undo."""
+    with db.transaction() as tx:
+        code_id = code_store.reinsert(tx, old)
+        audit.record(tx, "code.restore", coder_store.acting(tx, coder), code=code_id, guid=old.guid)
+    return code_id

@@ -18,7 +18,7 @@ from ..errors import InvalidInput, NotFound
 from ..store import audit, coders as coder_store, codes as code_store, codings as coding_store
 from ..store import documents as doc_store
 from ..store.database import Database
-from ..store.models import Coding, CodingRow
+from ..store.models import Coder, Coding, CodingRow
 from . import codebook
 
 EVIDENCE = ("witnessed", "own experience", "hearsay", "unknown")
@@ -85,16 +85,82 @@ def remove_coding(db: Database, coding_id: int) -> Coding:
 
 
 def restore_coding(db: Database, old: Coding) -> int:
-    """Put a removed coding back exactly (same GUID), for undo."""
+    """Put a removed coding back exactly (same GUID, and the same id while it is free, so
+    later undo steps that name the coding still find it), for undo."""
     with db.transaction() as tx:
-        new_id = coding_store.insert(tx, old.document_id, old.code_id, old.coder_id, old.start, old.end,
-                                     old.memo, old.evidence, guid=old.guid)
+        new_id = coding_store.reinsert(tx, old)
         audit.record(tx, "coding.restore", old.coder_id, coding=new_id, guid=old.guid)
     return new_id
 
 
-def codings_for_document(db: Database, document_id: int) -> list[Coding]:
-    return coding_store.for_document(db.conn, document_id)
+def _document_length(conn, document_id: int) -> int:
+    length = next((chars for i, chars in doc_store.names_and_lengths(conn).values() if i == document_id), None)
+    if length is None:
+        raise NotFound(f"no document with id {document_id}")
+    return length
+
+
+def update_coding_span(db: Database, coding_id: int, start: int, end: int, coder: str | None = None) -> tuple[int, int]:
+    """Move a coding's boundaries; returns the old ``(start, end)`` so an undo can move them back."""
+    old = coding_store.get(db.conn, coding_id)
+    if old is None:
+        raise NotFound(f"no coding with id {coding_id}")
+    spans.validate(start, end, _document_length(db.conn, old.document_id), "the document")
+    with db.transaction() as tx:
+        coding_store.update_span(tx, coding_id, start, end)
+        audit.record(tx, "coding.resize", coder_store.acting(tx, coder), coding=coding_id, start=start, end=end,
+                     old_start=old.start, old_end=old.end)
+    return old.start, old.end
+
+
+_KEEP = object()
+
+
+def update_coding(db: Database, coding_id: int, *, memo=_KEEP, evidence=_KEEP, coder: str | None = None) -> Coding:
+    """Set a coding's memo and/or evidence basis; returns the coding as it was before."""
+    old = coding_store.get(db.conn, coding_id)
+    if old is None:
+        raise NotFound(f"no coding with id {coding_id}")
+    fields = {}
+    if memo is not _KEEP:
+        fields["memo"] = (memo.strip() or None) if isinstance(memo, str) else None
+    if evidence is not _KEEP:
+        fields["evidence"] = _check_evidence(evidence)
+    if not fields:
+        return old
+    with db.transaction() as tx:
+        coding_store.update_fields(tx, coding_id, **fields)
+        audit.record(tx, "coding.update", coder_store.acting(tx, coder), coding=coding_id, **fields)
+    return old
+
+
+def get_coding(db: Database, coding_id: int) -> Coding:
+    found = coding_store.get(db.conn, coding_id)
+    if found is None:
+        raise NotFound(f"no coding with id {coding_id}")
+    return found
+
+
+def codings_for_document(db: Database, document_id: int, coder_id: int | None = None) -> list[Coding]:
+    """The document's codings in text order, of one coder when ``coder_id`` is given."""
+    return coding_store.for_document(db.conn, document_id, coder_id)
+
+
+def codings_for_codes(db: Database, code_ids: Sequence[int], coder_id: int | None = None) -> list[CodingRow]:
+    """Retrieval: the coded segments of some codes across every document."""
+    return coding_store.rows_for_codes(db.conn, list(code_ids), coder_id)
+
+
+def counts_by_code(db: Database, coder_id: int | None = None) -> dict[int, int]:
+    return coding_store.counts_by_code(db.conn, coder_id)
+
+
+def counts_by_document(db: Database, coder_id: int | None = None) -> dict[int, int]:
+    return coding_store.counts_by_document(db.conn, coder_id)
+
+
+def list_coders(db: Database) -> list[Coder]:
+    return coder_store.list_all(db.conn)
 
 
 # -- CSV exchange ------------------------------------------------------------------------------
@@ -160,13 +226,17 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
     forced = _coder_name(coder) if coder else None
     ncols = len(header)
     parsed = []
-    code_refs: dict[str, int | None] = {}
+    code_refs: dict[str, int | None] = {}  # raw cell -> code id (None: a new path to create)
+    coder_cells: dict[str, str] = {}
+    evidence_cells: dict[str, str] = {}
     for line, row in enumerate(reader, start=2):
-        if not any(c.strip() for c in row):
+        if (len(row) != ncols or not row[i_doc].strip()) and not any(c.strip() for c in row):
             continue  # a blank line, or a row of empty cells as spreadsheets save them
         if len(row) != ncols:
             raise InvalidInput(f"{path.name} line {line}: {len(row)} cells, expected {ncols}")
-        name = unguard(row[i_doc])
+        name = row[i_doc]
+        if name[:1] == "'":  # cheap test first: only guarded cells pay for unguard()
+            name = unguard(name)
         doc = docs.get(name)
         if doc is None:
             raise InvalidInput(f"{path.name} line {line}: no document {name!r} in the project")
@@ -180,29 +250,41 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
                 spans.validate(start, end, doc[1], f"document {name!r}")
             except InvalidInput as exc:
                 raise InvalidInput(f"{path.name} line {line}: {exc}") from None
-        ref = unguard(row[i_code]).strip()
+        ref = row[i_code]
         if ref not in code_refs:
             try:
-                code_refs[ref] = index.find(ref)
-                if code_refs[ref] is None:
-                    codepaths.split(ref)  # a new path must at least be well formed
+                found = index.find(unguard(ref))
+                if found is None:
+                    codepaths.split(unguard(ref))  # a new path must at least be well formed
             except (InvalidInput, NotFound) as exc:
                 raise InvalidInput(f"{path.name} line {line}: {exc}") from None
-        who = forced or unguard(row[i_coder]).strip()  # type: ignore[index]
-        if not who:
-            raise InvalidInput(f"{path.name} line {line}: empty coder (or pass --coder NAME)")
+            code_refs[ref] = found
+        if forced:
+            who = forced
+        else:
+            who = coder_cells.get(row[i_coder])  # type: ignore[index]
+            if who is None:
+                who = coder_cells[row[i_coder]] = unguard(row[i_coder]).strip()  # type: ignore[index]
+            if not who:
+                raise InvalidInput(f"{path.name} line {line}: empty coder (or pass --coder NAME)")
         memo = unguard(row[i_memo]) if i_memo is not None and row[i_memo] else None
-        try:
-            ev = _check_evidence(row[i_ev]) if i_ev is not None and row[i_ev].strip() else "unknown"
-        except InvalidInput as exc:
-            raise InvalidInput(f"{path.name} line {line}: {exc}") from None
+        if i_ev is None:
+            ev = "unknown"
+        else:
+            ev = evidence_cells.get(row[i_ev])
+            if ev is None:
+                try:
+                    ev = evidence_cells[row[i_ev]] = _check_evidence(row[i_ev]) if row[i_ev].strip() else "unknown"
+                except InvalidInput as exc:
+                    raise InvalidInput(f"{path.name} line {line}: {exc}") from None
         parsed.append((doc[0], ref, who, start, end, memo, ev))
     with db.transaction() as tx:
         idx = dict(index.by_path)
         code_ids = {}
         for ref, found in code_refs.items():
-            code_ids[ref] = found if found is not None else codebook.ensure_path(tx, ref, idx)
-        coder_ids = {name: coder_store.ensure(tx, name) for name in {p[2] for p in parsed}}
+            code_ids[ref] = found if found is not None else codebook.ensure_path(tx, unguard(ref).strip(), idx)
+        # first-appearance order (not set order), so ids and `info` coders are reproducible
+        coder_ids = {name: coder_store.ensure(tx, name) for name in dict.fromkeys(p[2] for p in parsed)}
         n = coding_store.insert_many(
             tx, [(d, code_ids[r], coder_ids[w], s, e, m, ev) for d, r, w, s, e, m, ev in parsed])
         audit.record(tx, "codings.import", None, source=path.name, count=n)

@@ -150,3 +150,8 @@ def document_id(db: Database, name: str) -> int:
 def document_text(db: Database, name_or_id: str | int) -> str:
     doc_id = name_or_id if isinstance(name_or_id, int) else document_id(db, name_or_id)
     return doc_store.text(db.conn, doc_id)
+
+
+def speaker_turns(db: Database, document_id: int) -> list[Span]:
+    """The document's speaker turns in text order (label = the speaker as written)."""
+    return doc_store.turns(db.conn, document_id)

@@ -1,7 +1,8 @@
 """Build the demo project from ``sample_transcripts/``.
 
 The sample is ordinary input run through the ordinary services (codebook import, document
-import, cases import, codings import), so building it also exercises the whole import path.
+import, cases import, codings import, recorded stories), so building it also exercises the whole
+import path.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput
 from ..store.database import Database
-from . import cases, codebook, coding, documents, project
+from . import cases, codebook, coding, documents, project, story_import
 from .progress import SILENT, Progress
 
 
@@ -29,7 +30,7 @@ def build_sample(path: str | Path, source: Path | None = None, progress: Progres
     transcripts = sorted(src.glob("[0-9][0-9]_*.txt"))
     db = project.new_project(path)
     try:
-        steps = 4
+        steps = 5
         progress.report(0, steps, "codebook")
         codebook.import_file(db, src / "codebook.csv")
         progress.report(1, steps, "transcripts")
@@ -42,6 +43,9 @@ def build_sample(path: str | Path, source: Path | None = None, progress: Progres
         progress.report(3, steps, "codings")
         for f in sorted(src.glob("codings_*.csv")):
             coding.import_csv(db, f)
+        progress.report(4, steps, "stories")
+        if (src / "stories.json").is_file():
+            story_import.import_stories(db, src / "stories.json")
         progress.report(steps, steps, "done")
     except BaseException:
         db.close()

@@ -26,3 +26,8 @@ def list_all(conn: sqlite3.Connection) -> list[Coder]:
 
 def ids_by_name(conn: sqlite3.Connection) -> dict[str, int]:
     return {name: i for i, name in conn.execute("SELECT id, name FROM coder")}
+
+
+def acting(conn: sqlite3.Connection, name: str | None) -> int | None:
+    """The audit's coder for an edit: the named coder's id, None when unnamed or unknown."""
+    return id_by_name(conn, name.strip()) if name and name.strip() else None

@@ -91,16 +91,21 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
-    if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def _configure_writer(conn: sqlite3.Connection) -> None:
+    """WAL is stored in the file itself, so only ever set it on a file known to be ours."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')"))
-    except sqlite3.DatabaseError:
+    except sqlite3.OperationalError as exc:  # no meta table, or one of another shape
+        if not str(exc).startswith("no such"):
+            raise
         rows = {}
     if rows.get("application") != APPLICATION:
         raise ProjectError(f"{path.name} is an SQLite database but not a QualCode project")
@@ -159,8 +164,10 @@ def create(path: Path) -> Database:
         raise ProjectError(f"folder {path.parent} does not exist")
     lock = ProjectLock(path)
     lock.acquire()
+    conn = None
     try:
         conn = _connect(path, readonly=False)
+        _configure_writer(conn)
         db = Database(path, conn, readonly=False, lock=lock)
         with db.transaction() as c:
             c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -182,6 +189,8 @@ def create(path: Path) -> Database:
                 c.execute(f"PRAGMA user_version = {number}")
         return db
     except BaseException:
+        if conn is not None:
+            conn.close()
         lock.release()
         raise
 
@@ -199,6 +208,8 @@ def open_db(path: Path, readonly: bool = False) -> Database:
         try:
             conn = _connect(path, readonly)
             version = _schema_version(conn, path)
+            if not readonly and version <= SCHEMA_VERSION:
+                _configure_writer(conn)
         except (sqlite3.DatabaseError, ProjectError) as exc:
             if conn is not None:
                 conn.close()
@@ -218,7 +229,11 @@ def open_db(path: Path, readonly: bool = False) -> Database:
                 raise ProjectError(
                     f"{path.name} uses an older schema ({version}); open it once for writing to upgrade it"
                 )
-            _migrate(db, version)
+            try:
+                _migrate(db, version)
+            except BaseException:
+                db.close()
+                raise
         return db
     except BaseException:
         if lock is not None:

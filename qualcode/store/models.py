@@ -69,7 +69,7 @@ class Coding:
     end: int
     memo: str | None = None
     evidence: str = "unknown"
-    created_at: str | None = None
+    created_at: int | None = None  # Unix seconds
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,79 @@ class ProjectCounts:
     coders: list[str] = field(default_factory=list)
     stories: int = 0
     tellings: int = 0
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A note on the project or on one document, case, code, coding, story or telling."""
+
+    id: int
+    guid: str
+    target_type: str
+    target_id: int | None
+    text: str
+    coder_id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    guid: str
+    title: str
+    summary: str | None = None
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryElement:
+    id: int
+    story_id: int
+    ordinal: int
+    label: str
+    kind: str = "core"
+
+
+@dataclass(frozen=True)
+class Telling:
+    """One version of a story, anchored to a span; ``coding_id`` is the coding made with it."""
+
+    id: int
+    guid: str
+    story_id: int
+    document_id: int
+    start: int
+    end: int
+    teller_case_id: int | None = None
+    role: str = "hearsay"
+    told_on: str | None = None
+    completeness: float | None = None
+    memo: str | None = None
+    coding_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Transmission:
+    """``to_telling_id`` heard the story from a telling, a case, or a free-text source."""
+
+    id: int
+    to_telling_id: int
+    from_telling_id: int | None = None
+    from_case_id: int | None = None
+    from_text: str | None = None
+    basis: str = "stated"
+    evidence_document_id: int | None = None
+    evidence_start: int | None = None
+    evidence_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Realization:
+    telling_id: int
+    element_id: int
+    status: str
+    position: int | None = None
+    start: int | None = None
+    end: int | None = None
+    variant: str | None = None

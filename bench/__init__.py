@@ -1,0 +1,1 @@
+"""QualCode benchmark suite (see bench/README.md); never imported by qualcode itself."""

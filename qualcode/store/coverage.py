@@ -1,0 +1,50 @@
+"""Read-side queries for agreement and adjudication: who covered which text with which code.
+
+Agreement needs every selected coder's spans at once, grouped so that numpy can slice them
+per (code, coder); one ordered query is far cheaper than a query per code or per document.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Sequence
+
+from .models import Coding
+
+_CODING_COLS = 'id, guid, document_id, code_id, coder_id, start, "end", memo, evidence, created_at'
+
+
+def coded_spans(conn: sqlite3.Connection, coder_ids: Sequence[int]) -> list[tuple[int, int, int, int, int]]:
+    """(code_id, coder_id, document_id, start, end) of every coding by these coders, ordered by
+    code, coder, document and start: rows of one (code, coder, document) group are adjacent."""
+    if not coder_ids:
+        return []
+    marks = ",".join("?" * len(coder_ids))
+    return conn.execute(
+        f'SELECT code_id, coder_id, document_id, start, "end" FROM coding WHERE coder_id IN ({marks}) '
+        'ORDER BY code_id, coder_id, document_id, start, "end"', tuple(coder_ids)).fetchall()
+
+
+def segment_bounds(conn: sqlite3.Connection, kind: str) -> list[tuple[int, int, int]]:
+    """(document_id, start, end) of every stored segment of ``kind``, by document and start."""
+    return conn.execute('SELECT document_id, start, "end" FROM segment WHERE kind = ? '
+                        'ORDER BY document_id, start, "end"', (kind,)).fetchall()
+
+
+def codings_of(conn: sqlite3.Connection, document_id: int, code_id: int, coder_id: int) -> list[Coding]:
+    """One coder's codings of one code in one document, by start."""
+    return [Coding(*r) for r in conn.execute(
+        f'SELECT {_CODING_COLS} FROM coding WHERE document_id = ? AND code_id = ? AND coder_id = ? '
+        'ORDER BY start, "end", id', (document_id, code_id, coder_id))]
+
+
+def ids_by_guid(conn: sqlite3.Connection, guids: Sequence[str]) -> dict[str, int]:
+    """guid -> id for those of these codings that still exist (ids change when undo puts a
+    coding back; GUIDs do not)."""
+    guids = list(guids)
+    found: dict[str, int] = {}
+    for i in range(0, len(guids), 500):
+        chunk = guids[i:i + 500]
+        found.update(conn.execute(
+            f"SELECT guid, id FROM coding WHERE guid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return found
