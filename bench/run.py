@@ -27,7 +27,11 @@ if __package__ in (None, ""):  # run as ``python bench/run.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import synth  # noqa: E402
+from bench.agreement import bench_agreement_character  # noqa: E402
+from bench.gui import bench_big_document, bench_window_shown  # noqa: E402
 from bench.harness import Report, log, machine, table, time_once, time_per_op, write_json  # noqa: E402
+from bench.lineage import bench_lineage_json  # noqa: E402
+from bench.reports import bench_report_cooccurrence, bench_report_frequency  # noqa: E402
 
 from qualcode.services import codebook, coding, documents, project  # noqa: E402
 from qualcode.store.database import Database  # noqa: E402
@@ -40,6 +44,11 @@ TARGETS: dict[tuple[str, str], float] = {
     ("import_text", "M"): 3.0,
     ("import_codings_csv", "M"): 1.0,
     ("store_one_coding", "*"): 0.002,
+    ("agreement_character", "M"): 1.0,
+    ("lineage_json_50x30", "*"): 0.5,
+    ("report_frequency", "L"): 2.0,
+    ("report_frequency_by_document", "L"): 2.0,
+    ("report_cooccurrence", "M"): 1.0,
 }
 STORE_CALLS = 200  # add_coding calls averaged for store_one_coding
 REPEAT_QUERY = 5  # repetitions of a sub-second query (after one warm-up)
@@ -165,6 +174,10 @@ def bench_frequency_bare(ctx: Ctx, report: Report) -> None:
 # after the readers so the readers see exactly the generated data.
 ON_PROJECT: list[Callable[[Ctx, Report], None]] = [
     bench_frequency_bare,
+    bench_report_frequency,
+    bench_report_cooccurrence,
+    bench_agreement_character,
+    bench_window_shown,
     bench_store_one_coding,
 ]
 
@@ -216,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log("cli")
         bench_cli_help(report)
+        log("lineage")
+        bench_lineage_json(report, workdir)
+        log("gui")
+        bench_big_document(report, workdir)
         for scale in args.scales:
             run_scale(scale, workdir, report)
     finally:

@@ -18,40 +18,96 @@ def _parse_size(size: str) -> tuple[int, int]:
         return 1400, 900
 
 
+def _parse_span(span: str) -> tuple[int, int]:
+    try:
+        start, end = (int(x) for x in span.split(":"))
+    except ValueError:
+        raise ValueError(f"--select needs START:END in characters, got {span!r}") from None
+    return start, end
+
+
+def _quiet_offscreen() -> None:
+    """Drop the offscreen platform's note that it cannot resize windows to their size hints
+    (harmless for a screenshot), so stderr carries only QualCode's own messages."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
+
+
+def _open_for_screenshot(window, path: Path) -> None:
+    """Writable when nobody else has the project open, so the window looks as it does in use
+    (nothing is written); read-only otherwise."""
+    from .errors import ProjectError
+
+    try:
+        window.open_project(path, ask_on_lock=False)
+    except (ProjectError, OSError):
+        window.open_project(path, readonly=True, ask_on_lock=False)
+
+
 def run_gui(project: str | None = None, screenshot: str | None = None, document: str | None = None,
-            size: str = "1400x900") -> int:
+            size: str = "1400x900", select: str | None = None, search: str | None = None,
+            picker: str | None = None, coder: str | None = None) -> int:
     """Open the main window (on PROJECT when given). With ``screenshot``: render offscreen if
-    there is no display, save a PNG of the window and return without entering the event loop."""
+    there is no display, save a PNG of the window and return without entering the event loop.
+    ``select`` (START:END), ``search`` (a query) and ``picker`` (text typed into the code
+    picker) set the scene for documentation screenshots; ``coder`` codes as that coder."""
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
     from .errors import QualCodeError
     from .ui.main_window import MainWindow, show_error
+    from .ui.preferences import APPLICATION, ORGANISATION
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("QualCode")
-    app.setOrganizationName("QualCode")
-    window = MainWindow()
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANISATION)
+    window = MainWindow(restore_state=not screenshot)  # screenshots ignore the user's saved layout
     if screenshot:
         window.resize(*_parse_size(size))
+        _quiet_offscreen()
+    else:
+        window.show()
     if project:
         try:
-            window.open_project(Path(project), readonly=bool(screenshot), ask_on_lock=not screenshot)
+            if screenshot:
+                _open_for_screenshot(window, Path(project))
+                window.show()  # only once the project is open: an error leaves no window behind
+            else:
+                window.open_project(Path(project))
+            if coder:
+                window.set_coder(coder)
             if document:
                 window.show_document(document)
-        except QualCodeError as exc:
+            if select:
+                window.show_span(*_parse_span(select))
+            if search is not None:
+                window.focus_search()
+                window.search.run(search)
+            if picker is not None:
+                window.open_picker(picker)
+        except (QualCodeError, ValueError) as exc:
             if screenshot:
                 sys.stderr.write(f"error: {exc}\n")
+                window.close_project()
+                window.deleteLater()
                 return 2
             show_error(window, str(exc))
-    window.show()
     if screenshot:
+        if not project:
+            window.show()
         for _ in range(5):
             app.processEvents()
-        if not window.grab().save(screenshot):
+        saved = window.grab().save(screenshot)
+        window.close_project()
+        window.deleteLater()
+        if not saved:
             sys.stderr.write(f"error: could not write {screenshot}\n")
             return 2
-        window.close_project()
         return 0
     return app.exec()

@@ -30,7 +30,7 @@ def cmd_codings_export(a) -> None:
     from ..services.coding import export_csv
 
     with open_project(a.project, readonly=True) as db:
-        n = export_csv(db, a.out, coders=a.coder)
+        n = export_csv(db, a.out, coders=a.coder, pseudonym_map=a.pseudonymise, with_evidence=a.with_evidence)
     print(f"wrote {n} coding(s) to {a.out}")
 
 
@@ -55,3 +55,7 @@ def register(sub) -> None:
     s.add_argument("project")
     s.add_argument("out")
     s.add_argument("--coder", action="append", help="only this coder's codings (repeatable)")
+    s.add_argument("--with-evidence", action="store_true",
+                   help="add an evidence column (witnessed / own experience / hearsay / unknown)")
+    s.add_argument("--pseudonymise", metavar="MAP.csv",
+                   help="replace names in the text and memos: a CSV original,pseudonym (longest first, whole words)")

@@ -6,10 +6,12 @@ from .common import add, open_project, print_json, progress
 
 
 def cmd_new(a) -> None:
-    from ..services.project import new_project
+    from ..services.project import info
+    from ..services.starters import new_project
 
-    new_project(a.project).close()
-    print(f"created {a.project}")
+    with new_project(a.project, a.codebook) as db:
+        codes = info(db)["codes"]
+    print(f"created {a.project}" + (f" with {codes} codes from {a.codebook}" if a.codebook else ""))
 
 
 def cmd_sample(a) -> None:
@@ -37,6 +39,8 @@ def cmd_info(a) -> None:
 def register(sub) -> None:
     s = add(sub, "new", cmd_new, "create an empty project file")
     s.add_argument("project", help="the new .qualcode file")
+    s.add_argument("--codebook", metavar="STARTER|FILE",
+                   help="start with a codebook: a starter's name (qualcode codebook starters) or a .csv/.md/.qdc file")
 
     s = add(sub, "sample", cmd_sample, "build the demo project from sample_transcripts/")
     s.add_argument("project", help="the new .qualcode file")

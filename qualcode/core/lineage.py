@@ -496,20 +496,25 @@ def _simple_cycles(
     return cycles[:limit]
 
 
-def generations(tellings: Iterable[Telling], transmissions: Iterable[Transmission]) -> LineageGraph:
-    """Transmission steps from the protagonist, plus the cycles in the transmission graph.
+FIRST_HAND = ("protagonist", "eyewitness")
 
-    Shortest path over transmissions (stated and inferred alike: both are the researcher's best
-    account), breadth first from every protagonist telling. Cycles ("A heard it from B, who heard
-    it from A") are contradictory claims the researcher should see; they never stall the search,
-    and a cycle no protagonist reaches simply has generation None.
+
+def generations(tellings: Iterable[Telling], transmissions: Iterable[Transmission]) -> LineageGraph:
+    """Transmission steps from first-hand knowledge, plus the cycles in the transmission graph.
+
+    Generation 0 is every first-hand telling: the protagonist's and the eyewitnesses' (they
+    took part or saw it; nobody told it to them). Then shortest path over transmissions (stated
+    and inferred alike: both are the researcher's best account), breadth first. Cycles ("A heard
+    it from B, who heard it from A") are contradictory claims the researcher should see; they
+    never stall the search, and a cycle no first-hand telling reaches has generation None, as
+    has hearsay whose source is unknown.
     """
     tellings = list(tellings)
     succ = _successors(tellings, transmissions)
     generation: dict[TellingId, int | None] = {t.id: None for t in tellings}
     queue: deque[TellingId] = deque()
     for t in tellings:
-        if t.role == "protagonist":
+        if t.role in FIRST_HAND:
             generation[t.id] = 0
             queue.append(t.id)
     while queue:

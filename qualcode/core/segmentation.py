@@ -12,7 +12,7 @@ import re
 
 _PARA = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
 _SENT_END = re.compile(r"""(?<=[.!?…])(?P<close>["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|vs|etc|e\.g|i\.e|approx)|\b[A-Z])\.$")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|vs|etc|e\.g|i\.e|approx)|\b[A-HJ-Z])\.$")  # initials, but not the pronoun "I."
 _STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 # ``Label:`` at the start of a paragraph, optionally after a timestamp (``[00:12:03] Name:``)
 # or with one before the colon (``Name (00:12:03):``). The label is one to four words, each

@@ -35,7 +35,7 @@ class Span:
 
 def validate(start: int, end: int, length: int, what: str = "the document") -> Span:
     """The span, or InvalidInput saying plainly what is wrong with it."""
-    if not isinstance(start, int) or not isinstance(end, int):
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         raise InvalidInput(f"span offsets must be whole numbers, got {start!r} and {end!r}")
     if start < 0:
         raise InvalidInput(f"span start {start} is negative")
@@ -75,6 +75,16 @@ class Utf16Map:
 
     def to_utf16(self, cp: int) -> int:
         return cp + bisect_left(self._cp, cp) if self._cp else cp
+
+    def to_utf16_array(self, cps):
+        """:meth:`to_utf16` for a numpy array of code points at once (a view loading
+        thousands of codings). numpy is imported here so the CLI's start-up does not pay it."""
+        import numpy as np
+
+        cps = np.asarray(cps, dtype=np.int64)
+        if not self._cp:
+            return cps.copy()
+        return cps + np.searchsorted(np.asarray(self._cp, dtype=np.int64), cps, side="left")
 
     def to_codepoint(self, u16: int) -> int:
         """A UTF-16 offset inside a surrogate pair maps to the start of its character."""

@@ -30,7 +30,7 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError:
                 raise InvalidInput(f"{name} starts like {enc} text but is not valid {enc}") from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise InvalidInput(f"{name} looks like a binary file, not text")
     for enc in ("utf-8", "cp1252", "latin-1"):
         try:

@@ -95,6 +95,15 @@ class Agreement:
     selection: Selection
     overall: AgreementStats
     per_code: dict[str, AgreementStats]
+    parts: dict[str, object] = field(default_factory=dict, repr=False)  # per code: what pools into overall
+
+    def updated(self, part: "Agreement") -> "Agreement":
+        """This comparison with the codes of ``part`` (same coders, unit and documents, fewer
+        codes) replaced, and ``overall`` pooled again: after a change to one code, only that
+        code needs computing."""
+        parts = {**self.parts, **part.parts}
+        return Agreement(self.unit, self.selection, _overall(self.unit, parts.values(), len(self.selection.coders)),
+                         {**self.per_code, **part.per_code}, parts)
 
     def as_json(self) -> dict:
         return {
@@ -155,7 +164,10 @@ def select(db: Database, coders: Sequence[str] | str, codes: Sequence[str] | Non
     index = codebook.index(db)
     chosen_codes = list(dict.fromkeys(index.resolve(c) for c in codes or ()))
 
-    rows = np.array(coverage.coded_spans(conn, coder_ids), dtype=np.int64).reshape(-1, 5)
+    # Named codes and documents: only those codings are needed (the default documents depend
+    # on every code the coders used).
+    only = chosen_codes if chosen_codes and documents else None
+    rows = np.array(coverage.coded_spans(conn, coder_ids, only), dtype=np.int64).reshape(-1, 5)
     if documents:
         doc_names = sorted(set(documents))
     else:
@@ -173,10 +185,11 @@ def select(db: Database, coders: Sequence[str] | str, codes: Sequence[str] | Non
     code_ids = sorted(code_ids, key=lambda c: order.get(c, len(order)))
     rows = rows[np.isin(rows[:, 0], code_ids)]
 
-    coder_pos = {cid: i for i, cid in enumerate(coder_ids)}
+    coder_pos = np.zeros(max(coder_ids) + 1, dtype=np.int64)
+    coder_pos[coder_ids] = np.arange(len(coder_ids))
     out = np.empty_like(rows)
     out[:, 0] = rows[:, 0]
-    out[:, 1] = [coder_pos[c] for c in rows[:, 1].tolist()] if len(rows) else []
+    out[:, 1] = coder_pos[rows[:, 1]]
     out[:, 2] = lookup[rows[:, 2]]
     shift = offsets[out[:, 2]]
     out[:, 3] = rows[:, 3] + shift
@@ -191,11 +204,6 @@ def select(db: Database, coders: Sequence[str] | str, codes: Sequence[str] | Non
     paths = codebook.paths(db)
     return Selection(tuple(names), tuple(coder_ids), tuple(code_ids), {c: paths[c] for c in code_ids},
                      tuple(doc_ids), tuple(doc_names), offsets, out, groups)
-
-
-def coder_names(db: Database) -> list[str]:
-    """Every coder of the project, in the order they joined."""
-    return [c.name for c in coder_store.list_all(db.conn)]
 
 
 # -- statistics -------------------------------------------------------------------------------
@@ -214,7 +222,7 @@ def measure(db: Database, coders: Sequence[str] | str, unit: str = "character",
     if unit == "unitized":
         return _unitized(sel)
     segments = _segments(db, sel, unit) if unit in ("sentence", "paragraph") else None
-    per_code, patterns = {}, []
+    per_code, parts = {}, {}
     for code_id in sel.code_ids:
         if unit == "character":
             counts = character_patterns(sel.total, sel.spans(code_id))
@@ -225,16 +233,23 @@ def measure(db: Database, coders: Sequence[str] | str, unit: str = "character",
                                                              for d in sel.doc_indexes(code_id)])
         else:
             counts = segment_patterns(segments, sel.spans(code_id))
-        patterns.append(counts)
+        parts[sel.paths[code_id]] = counts
         per_code[sel.paths[code_id]] = stats_from_patterns(_complete(counts, len(sel.coders)))
-    overall = stats_from_patterns(_complete(pool_patterns(patterns), len(sel.coders)))
-    return Agreement(unit, sel, overall, per_code)
+    return Agreement(unit, sel, _overall(unit, parts.values(), len(sel.coders)), per_code, parts)
 
 
 def compute(db: Database, coders: Sequence[str] | str, unit: str = "character",
             codes: Sequence[str] | None = None, documents: Sequence[str] | None = None) -> dict:
     """The ``qualcode agreement --json`` document."""
     return measure(db, coders, unit, codes, documents).as_json()
+
+
+def _overall(unit: str, parts, m: int) -> AgreementStats:
+    """Pool per-code pattern counts (or alpha-u sums) into the overall figure."""
+    if unit == "unitized":
+        total = sum(parts, PooledAlphaU())
+        return AgreementStats(NAN, None, NAN, total.alpha, total.units)
+    return stats_from_patterns(_complete(pool_patterns(parts), m))
 
 
 def _complete(counts: dict, m: int) -> dict:
@@ -258,7 +273,7 @@ def _unitized(sel: Selection) -> Agreement:
     coder's merged spans) of all coders, the N of Krippendorff's formula. Percent and the
     kappas have no meaning for unitizing and are left undefined."""
     per_code: dict[str, AgreementStats] = {}
-    total = PooledAlphaU()
+    parts: dict[str, PooledAlphaU] = {}
     lengths = np.diff(sel.offsets)
     for code_id in sel.code_ids:
         pool = PooledAlphaU()
@@ -266,5 +281,5 @@ def _unitized(sel: Selection) -> Agreement:
         for d in docs.tolist():
             pool.add(int(lengths[d]), sel.local(code_id, d))
         per_code[sel.paths[code_id]] = AgreementStats(NAN, None, NAN, pool.alpha, pool.units)
-        total = total + pool
-    return Agreement("unitized", sel, AgreementStats(NAN, None, NAN, total.alpha, total.units), per_code)
+        parts[sel.paths[code_id]] = pool
+    return Agreement("unitized", sel, _overall("unitized", parts.values(), len(sel.coders)), per_code, parts)

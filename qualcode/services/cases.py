@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..core.cells import unguard
 from ..errors import InvalidInput
+from ..io.safezip import open_zip
 from ..store import audit, cases as case_store, documents as doc_store
 from ..store.database import Database
 from ..store.models import Case
@@ -58,7 +59,12 @@ def _read_rows(path: Path) -> list[list[str]]:
         except ImportError:  # pragma: no cover - a declared dependency
             raise InvalidInput("reading .xlsx needs openpyxl") from None
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+        open_zip(data, path.name, what=".xlsx workbook")  # zip-bomb limits before openpyxl inflates anything
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a bad file
             raise InvalidInput(f"{path.name} is not a readable .xlsx workbook ({type(exc).__name__})") from None
         ws = wb.worksheets[0]

@@ -84,7 +84,7 @@ def ensure_path(conn, path: str, idx: dict[str, int], coder_id: int | None = Non
         last = depth == len(parts)
         parent = code_store.insert(conn, parts[depth - 1], parent, **(fields if last else {}))
         idx[sub] = parent
-        audit.record(conn, "code.create", coder_id, path=sub)
+        audit.record(conn, "code.create", coder_id, code=parent, path=sub)
     return parent  # type: ignore[return-value]
 
 
@@ -173,13 +173,25 @@ def import_file(db: Database, path: str | Path) -> dict:
         return import_csv(db, path)
     if suffix in (".md", ".markdown"):
         return import_markdown(db, path)
-    raise InvalidInput(f"{path.name}: codebooks can be imported from .csv or .md")
+    if suffix == ".qdc":
+        from .codebook_exchange import import_qdc
+
+        return import_qdc(db, path)
+    raise InvalidInput(f"{path.name}: codebooks can be imported from .qdc, .csv or .md")
 
 
-def export_file(db: Database, out: str | Path) -> int:
+def export_file(db: Database, out: str | Path, with_counts: bool = False, with_examples: bool = False) -> int:
+    """Write the codebook as the extension of ``out`` says; counts and one coded example per
+    code go into a .docx only."""
     out = Path(out)
-    rows = list_codes(db)
     suffix = out.suffix.lower()
+    if suffix in (".qdc", ".docx"):
+        from . import codebook_exchange
+
+        if suffix == ".qdc":
+            return codebook_exchange.export_qdc(db, out)
+        return codebook_exchange.export_docx(db, out, with_counts, with_examples)
+    rows = list_codes(db)
     if suffix == ".csv":
         with _open_out(out) as fh:
             w = csv.writer(fh, lineterminator="\n")
@@ -199,7 +211,7 @@ def export_file(db: Database, out: str | Path) -> int:
         with _open_out(out) as fh:
             fh.write("\n".join(lines))
     else:
-        raise InvalidInput(f"{out.name}: codebooks can be exported as .csv or .md")
+        raise InvalidInput(f"{out.name}: codebooks can be exported as .qdc, .docx, .csv or .md")
     return len(rows)
 
 

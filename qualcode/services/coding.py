@@ -181,19 +181,27 @@ def export_rows(db: Database, coders: Sequence[str] | None = None) -> list[tuple
     return [(paths[r.code_id], r) for r in coding_store.rows(db.conn, _coder_ids(db, coders))]
 
 
-def export_csv(db: Database, out: str | Path, coders: Sequence[str] | None = None) -> int:
+def export_csv(db: Database, out: str | Path, coders: Sequence[str] | None = None,
+               pseudonym_map: str | Path | None = None, with_evidence: bool = False) -> int:
+    """Write the codings in the contract's columns (plus ``evidence`` when asked); with
+    ``pseudonym_map`` (CSV original,pseudonym) the names in the coded text and memos are
+    replaced (offsets still point into the original text)."""
+    from .pseudonyms import pseudonymiser
+
     out = Path(out)
     if out.suffix.lower() != ".csv":
         raise InvalidInput(f"{out.name}: codings are exported as .csv")
+    hide = pseudonymiser(pseudonym_map)
     rows = export_rows(db, coders)
     if not out.parent.exists():
         raise InvalidInput(f"folder {out.parent} does not exist")
     with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(CSV_COLUMNS + ["evidence"])
+        w.writerow(CSV_COLUMNS + (["evidence"] if with_evidence else []))
         for path, r in rows:
-            w.writerow([guard(r.document), guard(path), guard(r.coder), r.start, r.end, guard(r.text),
-                        guard(r.memo or ""), r.evidence])
+            row = [guard(r.document), guard(path), guard(r.coder), r.start, r.end, guard(hide(r.text)),
+                   guard(hide(r.memo or ""))]
+            w.writerow(row + [r.evidence] if with_evidence else row)
     return len(rows)
 
 
@@ -289,3 +297,8 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
             tx, [(d, code_ids[r], coder_ids[w], s, e, m, ev) for d, r, w, s, e, m, ev in parsed])
         audit.record(tx, "codings.import", None, source=path.name, count=n)
     return n
+
+
+def get_codings(db: Database, coding_ids: Sequence[int]) -> list[Coding]:
+    """The codings that still exist among ``coding_ids`` (an edit's view refresh reads these)."""
+    return [c for c in (coding_store.get(db.conn, i) for i in coding_ids) if c is not None]

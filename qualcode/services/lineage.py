@@ -19,6 +19,13 @@ The JSON (STORY_LINEAGE.md, plus documented extras)::
 
 ``from`` is the source telling's id, or null when the source is a case (``from_case``) or a
 free-text description (``from_text``).
+
+A stored variant says how a telling's version of an element differs from the element's label;
+none means "as the label". So the wording compared for substitutions is the variant, else the
+label: a protagonist who tells the element as labelled and a hearer who says "five workshops"
+differ, two hearers who both say "on time" do not. (The canonical story, the reference when a
+story has no protagonist, has no wording of its own, so against it only statuses and order
+count: see :func:`qualcode.core.lineage.discrepancies`.)
 """
 
 from __future__ import annotations
@@ -52,10 +59,12 @@ def story_lineage(db: Database, sid: int, with_text: bool = False) -> dict[str, 
     for r in store.realizations(conn, sid):
         realized[r.telling_id].append(r)
     transmissions = store.transmissions(conn, sid)
+    labels = {e.id: e.label for e in elements}
     analysed = core.analyse_story(
         [core.Element(e.id, e.ordinal, e.label, e.kind) for e in elements],
-        [core.Telling(t.id, names[t.id][1], t.role,
-                      tuple(core.Realization(r.element_id, r.status, r.position, r.variant) for r in realized[t.id]))
+        [core.Telling(t.id, names[t.id][1], t.role, tuple(
+            core.Realization(r.element_id, r.status, r.position, r.variant or labels[r.element_id])
+            for r in realized[t.id]))
          for t in tellings],
         [core.Transmission(x.from_telling_id, x.to_telling_id, x.basis) for x in transmissions],
     )

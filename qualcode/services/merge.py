@@ -26,13 +26,13 @@ from typing import Sequence
 
 from ..core import codepaths
 from ..errors import InvalidInput, ProjectError
-from ..store import audit, database, transfer
+from ..store import audit, database, documents as doc_store, transfer
 from .progress import SILENT, Progress
 
 # Tables merged below, in dependency order; meta and audit belong to each project itself.
 MERGED = ("coder", "case_", "attribute", "document", "attribute_value", "document_case", "speaker_turn",
-          "segment", "code", "codebook_version", "coding", "story", "story_element", "telling",
-          "transmission", "realization", "memo")
+          "segment", "code", "codebook_version", "coding", "story", "story_element", "story_rejected_passage",
+          "telling", "transmission", "realization", "memo")
 OWN = ("meta", "audit")
 DOC_FIELDS = ("kind", "interview_date", "period_discussed", "language", "memo")
 CODE_TEXTS = ("definition", "inclusion", "exclusion", "example", "memo")
@@ -131,8 +131,10 @@ class _Merger:
         self.tellings: dict[tuple, int] = {}
         self.transmissions: set[tuple] = set()
         self.realizations: dict[tuple[int, int], dict] = {}
+        self.rejected: set[tuple] = set()
         self.memos: set[tuple] = set()
         self.guids: dict[str, set[str]] = {}
+        self.references: dict[str, set[str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
     def conflict(self, kind: str, message: str) -> None:
@@ -140,7 +142,13 @@ class _Merger:
 
     def put(self, conn, table: str, row: dict, **changes) -> int:
         """Insert a copy of ``row`` without its id; a GUID already taken in the output is left
-        for SQLite to generate afresh (two different rows must not share one)."""
+        for SQLite to generate afresh (two different rows must not share one). Every column
+        that refers to another row must come in ``changes``, mapped to the output's ids: a
+        reference copied as it was would point at the wrong row, so an unmapped one is a bug."""
+        refs = self.references.setdefault(table, transfer.foreign_keys(conn, table))
+        unmapped = {c for c in refs - set(changes) if row.get(c) is not None}
+        if unmapped:
+            raise RuntimeError(f"merge does not map {table}.{', '.join(sorted(unmapped))}")
         new = {k: v for k, v in row.items() if k != "id"}
         new.update(changes)
         guid = new.get("guid")
@@ -168,16 +176,20 @@ class _Merger:
                                             "reason": "the change history stays in the input file"})
         steps = [("coder", self._coder), ("case_", self._case), ("attribute", self._attribute),
                  ("document", self._document), ("attribute_value", self._value),
-                 ("document_case", self._document_case), ("speaker_turn", self._doc_part),
-                 ("segment", self._doc_part), ("code", None), ("codebook_version", self._version),
+                 ("document_case", self._document_case), ("speaker_turn", self._turn),
+                 ("segment", None), ("code", None), ("codebook_version", self._version),
                  ("coding", self._coding), ("story", self._story), ("story_element", self._element),
-                 ("telling", self._telling), ("transmission", self._transmission),
+                 ("story_rejected_passage", self._rejected), ("telling", self._telling),
+                 ("transmission", self._transmission),
                  ("realization", self._realization), ("memo", self._memo)]
         for table, step in steps:
             rows = snap.get(table, [])
             self.stats[table] = {"total": len(rows), "added": 0, "duplicates": 0}
             if table == "code":
                 self._codes(conn, rows)
+                continue
+            if table == "segment":
+                self._segments(conn, rows)
                 continue
             for row in rows:
                 added = step(conn, table, row)
@@ -291,16 +303,29 @@ class _Merger:
             candidate, n = f"{name} ({self.label} {n})", n + 1
         return candidate
 
-    def _doc_part(self, conn, table, row) -> bool:
-        """Segments and speaker turns come with the first copy of a document's text."""
+    def _turn(self, conn, table, row) -> bool:
+        """Speaker turns come with the first copy of a document's text."""
         doc = self.maps["document"][row["document_id"]]
         if doc not in self.new_docs:
             return False
-        changes = {"document_id": doc}
-        if "case_id" in row:
-            changes["case_id"] = self.maps["case_"].get(row["case_id"])
-        self.put(conn, table, row, **changes)
+        self.put(conn, table, row, document_id=doc, case_id=self.maps["case_"].get(row["case_id"]))
         return True
+
+    def _segments(self, conn, rows) -> None:
+        """Sentences and paragraphs come with the first copy of a document's text, stored the
+        way an import stores them (paragraphs also go into the full-text index)."""
+        groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        stat = self.stats["segment"]
+        for row in rows:
+            doc = self.maps["document"][row["document_id"]]
+            if doc in self.new_docs:
+                groups.setdefault((doc, row["kind"]), []).append((row["start"], row["end"]))
+                stat["added"] += 1
+            else:
+                stat["duplicates"] += 1
+        texts = {d["id"]: d["text"] for d in self.docs.values() if d["id"] in self.new_docs}
+        for (doc, kind), spans in groups.items():
+            doc_store.insert_segments(conn, doc, kind, spans, texts[doc])
 
     def _document_case(self, conn, table, row) -> bool:
         key = (self.maps["document"][row["document_id"]], self.maps["case_"][row["case_id"]])
@@ -422,8 +447,18 @@ class _Merger:
         if key in self.tellings:
             self.maps[table][row["id"]] = self.tellings[key]
             return False
-        new_id = self.put(conn, table, row, story_id=key[0], document_id=key[1], teller_case_id=teller)
+        new_id = self.put(conn, table, row, story_id=key[0], document_id=key[1], teller_case_id=teller,
+                          coding_id=self.maps["coding"].get(row.get("coding_id")))
         self.tellings[key] = self.maps[table][row["id"]] = new_id
+        return True
+
+    def _rejected(self, conn, table, row) -> bool:
+        key = (self.maps["story"][row["story_id"]], self.maps["document"][row["document_id"]],
+               row["start"], row["end"])
+        if key in self.rejected:
+            return False
+        self.rejected.add(key)
+        self.put(conn, table, row, story_id=key[0], document_id=key[1])
         return True
 
     def _transmission(self, conn, table, row) -> bool:

@@ -75,6 +75,8 @@ def _spans(marked: str) -> list[tuple[int, int, str]]:
 
 def search(db: Database, query: str, limit: int = 500) -> list[SearchHit]:
     """Matches of ``query`` in document-name and text order, at most ``limit`` of them."""
+    if limit < 1:
+        raise InvalidInput(f"the number of matches to show must be at least 1, not {limit}")
     fts = fts_query(query)
     paragraphs = search_store.matching_paragraphs(db.conn, fts)
     where = {pid: (name, doc_id, start) for pid, name, doc_id, start in paragraphs}

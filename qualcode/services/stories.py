@@ -1,4 +1,5 @@
-"""Recording stories: stories, elements, tellings, realizations and transmissions.
+"""Recording stories: stories, elements, tellings and realizations (transmissions added one by
+one are in :mod:`.transmissions`, rejected suggestions in :mod:`.story_suggest`).
 
 Every write is one transaction with its audit row, validated first so a refused call changes
 nothing. Deletes return a snapshot and ``restore_*`` puts it back (same ids while free, same
@@ -27,14 +28,14 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _KEEP = object()
 
 
-def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     value = (value or "").strip().lower()
     if value not in allowed:
         raise InvalidInput(f"{what} must be one of: {', '.join(allowed)} (got {value!r})")
     return value
 
 
-def _text(value: str | None, what: str) -> str:
+def check_text(value: str | None, what: str) -> str:
     value = " ".join((value or "").split())
     if not value:
         raise InvalidInput(f"{what} cannot be empty")
@@ -105,15 +106,15 @@ def get_telling(db: Database, telling_id: int | str) -> Telling:
     return t
 
 
-def _case_id(conn, name: str | None, what: str) -> int:
-    name = _text(name, what)
+def case_id(conn, name: str | None, what: str) -> int:
+    name = check_text(name, what)
     found = case_store.id_by_name(conn, name)
     if found is None:
         raise NotFound(f"no case {name!r} for the {what} (add it with: qualcode cases import)")
     return found
 
 
-def _document(conn, ref: int | str) -> tuple[int, str, int]:
+def resolve_document(conn, ref: int | str) -> tuple[int, str, int]:
     """(id, name, length) of a document given by name or id."""
     if isinstance(ref, int):
         for name, (i, chars) in doc_store.names_and_lengths(conn).items():
@@ -155,7 +156,7 @@ class StorySnapshot:
 
 
 def _free_title(conn, title: str, story: int | None = None) -> str:
-    title = _text(title, "a story title")
+    title = check_text(title, "a story title")
     other = store.story_id_by_title(conn, title)
     if other is not None and other != story:
         raise InvalidInput(f"there is already a story titled {title!r}; choose another title")
@@ -229,7 +230,7 @@ def restore_story(db: Database, snap: StorySnapshot) -> int:
 # -- elements --------------------------------------------------------------------------------------
 
 def _free_label(conn, story: int, label: str, element: int | None = None) -> str:
-    label = _text(label, "an element label")
+    label = check_text(label, "an element label")
     other = store.element_id_by_label(conn, story, label)
     if other is not None and other != element:
         raise InvalidInput(f"the story already has an element {label!r}; choose another label")
@@ -246,7 +247,7 @@ def add_element(db: Database, story: int | str, label: str, kind: str = "core", 
     """A new beat of the story, last in the canonical order unless ``ordinal`` says otherwise."""
     sid = story_id(db, story)
     label = _free_label(db.conn, sid, label)
-    kind = _choice(kind, KINDS, "an element's kind")
+    kind = check_choice(kind, KINDS, "an element's kind")
     with db.transaction() as tx:
         number = store.next_ordinal(tx, sid) if ordinal is None else _ordinal(ordinal)
         eid = store.insert_element(tx, sid, number, label, kind)
@@ -268,7 +269,7 @@ def edit_element(db: Database, element: int, *, label=_KEEP, kind=_KEEP, ordinal
     if label is not _KEEP:
         changes["label"] = _free_label(db.conn, old.story_id, label, old.id)
     if kind is not _KEEP:
-        changes["kind"] = _choice(kind, KINDS, "an element's kind")
+        changes["kind"] = check_choice(kind, KINDS, "an element's kind")
     if ordinal is not _KEEP:
         changes["ordinal"] = _ordinal(ordinal)
     changes = {k: v for k, v in changes.items() if v != getattr(old, k)}
@@ -333,11 +334,11 @@ def tell(db: Database, story: int | str, document: int | str, start: int, end: i
     """
     conn = db.conn
     sid = story_id(db, story)
-    doc_id, doc_name, length = _document(conn, document)
+    doc_id, doc_name, length = resolve_document(conn, document)
     spans.validate(start, end, length, f"document {doc_name!r}")
-    teller_id = _case_id(conn, teller, "teller")
-    role = _choice(role, ROLES, "a telling's role")
-    basis = _choice(basis, BASES, "a transmission's basis")
+    teller_id = case_id(conn, teller, "teller")
+    role = check_choice(role, ROLES, "a telling's role")
+    basis = check_choice(basis, BASES, "a transmission's basis")
     told_on = _date(told_on)
     source = _source(db, sid, heard_from) if heard_from not in (None, "") else None
     if code is not None and not (coder or "").strip():
@@ -362,10 +363,10 @@ def edit_telling(db: Database, telling: int, *, teller=_KEEP, role=_KEEP, told_o
     changes: dict = {}
     undo: dict = {}
     if teller is not _KEEP:
-        changes["teller_case_id"] = _case_id(conn, teller, "teller")
+        changes["teller_case_id"] = case_id(conn, teller, "teller")
         undo["teller"] = next((c.name for c in case_store.list_all(conn) if c.id == old.teller_case_id), None)
     if role is not _KEEP:
-        changes["role"] = _choice(role, ROLES, "a telling's role")
+        changes["role"] = check_choice(role, ROLES, "a telling's role")
     if told_on is not _KEEP:
         changes["told_on"] = _date(told_on)
     if memo is not _KEEP:
@@ -373,7 +374,7 @@ def edit_telling(db: Database, telling: int, *, teller=_KEEP, role=_KEEP, told_o
     if start is not _KEEP or end is not _KEEP:
         new_start = old.start if start is _KEEP else start
         new_end = old.end if end is _KEEP else end
-        _, doc_name, length = _document(conn, old.document_id)
+        _, doc_name, length = resolve_document(conn, old.document_id)
         spans.validate(new_start, new_end, length, f"document {doc_name!r}")
         outside = [r for r in store.realizations_of_telling(conn, old.id)
                    if r.start is not None and not (new_start <= r.start and r.end <= new_end)]
@@ -436,7 +437,7 @@ def realize(db: Database, telling: int, element: int | str, status: str, positio
     realization (None if there was none) for :func:`restore_realization`."""
     t = get_telling(db, telling)
     eid = element_id(db, t.story_id, element)
-    status = _choice(status, STATUSES, "a realization's status")
+    status = check_choice(status, STATUSES, "a realization's status")
     if (start is None) != (end is None):
         raise InvalidInput("give both start and end of the realization's span, or neither")
     if status == "absent" and (position is not None or start is not None):
@@ -471,91 +472,3 @@ def restore_realization(db: Database, telling: int, element: int, previous: Real
 
 def realizations(db: Database, story: int | str) -> list[Realization]:
     return store.realizations(db.conn, story_id(db, story))
-
-
-# -- transmissions ---------------------------------------------------------------------------------
-
-def add_transmission(db: Database, to_telling: int, *, from_telling: int | None = None, from_case: str | None = None,
-                     from_text: str | None = None, basis: str = "stated",
-                     evidence: tuple[int | str, int, int] | None = None) -> int:
-    """Who ``to_telling``'s teller heard the story from: another telling of the same story, a case,
-    or a free-text description (exactly one). ``evidence`` is (document, start, end)."""
-    conn = db.conn
-    target = get_telling(db, to_telling)
-    given = [x is not None and x != "" for x in (from_telling, from_case, from_text)]
-    if sum(given) != 1:
-        raise InvalidInput("a transmission needs exactly one source: a telling, a case or a free-text description")
-    source: dict = {}
-    if from_telling is not None:
-        src = get_telling(db, from_telling)
-        if src.story_id != target.story_id:
-            raise InvalidInput(f"telling {src.id} tells another story; a source must tell the same story")
-        if src.id == target.id:
-            raise InvalidInput("a telling cannot be its own source")
-        source["from_telling_id"] = src.id
-    elif from_case is not None:
-        source["from_case_id"] = _case_id(conn, from_case, "source")
-    else:
-        source["from_text"] = _text(from_text, "a source description")
-    basis = _choice(basis, BASES, "a transmission's basis")
-    for x in store.transmissions_touching(conn, target.id):
-        if x.to_telling_id == target.id and all(getattr(x, k) == v for k, v in source.items()):
-            raise InvalidInput(f"telling {target.id} already has this source (transmission {x.id})")
-    ev: dict = {}
-    if evidence is not None:
-        doc, start, end = evidence
-        doc_id, doc_name, length = _document(conn, doc)
-        spans.validate(start, end, length, f"document {doc_name!r}")
-        ev = {"evidence_document_id": doc_id, "evidence_start": start, "evidence_end": end}
-    with db.transaction() as tx:
-        xid = store.insert_transmission(tx, target.id, basis=basis, **source, **ev)
-        audit.record(tx, "story.transmission.add", transmission=xid, to=target.id, basis=basis, **source, **ev)
-    return xid
-
-
-def delete_transmission(db: Database, transmission: int) -> Transmission:
-    old = store.get_transmission(db.conn, transmission)
-    if old is None:
-        raise NotFound(f"no transmission with id {transmission!r}")
-    with db.transaction() as tx:
-        store.delete_transmission(tx, old.id)
-        audit.record(tx, "story.transmission.delete", transmission=old.id, to=old.to_telling_id)
-    return old
-
-
-def restore_transmission(db: Database, old: Transmission) -> int:
-    with db.transaction() as tx:
-        xid = store.reinsert_transmission(tx, old)
-        audit.record(tx, "story.transmission.restore", transmission=xid, to=old.to_telling_id)
-    return xid
-
-
-def transmissions(db: Database, story: int | str) -> list[Transmission]:
-    return store.transmissions(db.conn, story_id(db, story))
-
-
-# -- rejected suggestions --------------------------------------------------------------------------
-
-def reject_passage(db: Database, story: int | str, document: int | str, start: int, end: int) -> bool:
-    """Mark a suggested passage as not a telling of the story, so suggestions skip it. Returns
-    False when it was already rejected (nothing changes then)."""
-    sid = story_id(db, story)
-    doc_id, doc_name, length = _document(db.conn, document)
-    spans.validate(start, end, length, f"document {doc_name!r}")
-    with db.transaction() as tx:
-        added = store.reject_passage(tx, sid, doc_id, start, end)
-        if added:
-            audit.record(tx, "story.passage.reject", story=sid, document=doc_id, start=start, end=end)
-    return added
-
-
-def unreject_passage(db: Database, story: int | str, document: int | str, start: int, end: int) -> None:
-    sid = story_id(db, story)
-    doc_id, _, _ = _document(db.conn, document)
-    with db.transaction() as tx:
-        store.unreject_passage(tx, sid, doc_id, start, end)
-        audit.record(tx, "story.passage.unreject", story=sid, document=doc_id, start=start, end=end)
-
-
-def rejected_passages(db: Database, story: int | str) -> list[tuple[int, int, int]]:
-    return store.rejected_passages(db.conn, story_id(db, story))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput, QualCodeError
 from ..store.database import Database
-from . import stories
+from . import stories, transmissions
 
 
 def _load(path: Path) -> list[dict]:
@@ -92,7 +92,7 @@ def _import_story(db: Database, story: dict, where: str) -> None:
         ev = x.get("evidence")
         evidence = (ev.get("document"), ev.get("start"), ev.get("end")) if isinstance(ev, dict) else None
         try:
-            stories.add_transmission(db, tellings[x["to"]], basis=x.get("basis") or "stated", evidence=evidence,
+            transmissions.add_transmission(db, tellings[x["to"]], basis=x.get("basis") or "stated", evidence=evidence,
                                      **_source(x.get("from"), tellings, at))
         except QualCodeError as exc:
             raise type(exc)(f"{at}: {exc}") from None

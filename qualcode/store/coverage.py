@@ -14,15 +14,21 @@ from .models import Coding
 _CODING_COLS = 'id, guid, document_id, code_id, coder_id, start, "end", memo, evidence, created_at'
 
 
-def coded_spans(conn: sqlite3.Connection, coder_ids: Sequence[int]) -> list[tuple[int, int, int, int, int]]:
-    """(code_id, coder_id, document_id, start, end) of every coding by these coders, ordered by
-    code, coder, document and start: rows of one (code, coder, document) group are adjacent."""
+def coded_spans(conn: sqlite3.Connection, coder_ids: Sequence[int],
+                code_ids: Sequence[int] | None = None) -> list[tuple[int, int, int, int, int]]:
+    """(code_id, coder_id, document_id, start, end) of every coding by these coders (of these
+    codes only, when given), ordered by code, coder, document and start: rows of one
+    (code, coder, document) group are adjacent."""
     if not coder_ids:
         return []
-    marks = ",".join("?" * len(coder_ids))
+    where = f"coder_id IN ({','.join('?' * len(coder_ids))})"
+    args = list(coder_ids)
+    if code_ids:
+        where += f" AND code_id IN ({','.join('?' * len(code_ids))})"
+        args += list(code_ids)
     return conn.execute(
-        f'SELECT code_id, coder_id, document_id, start, "end" FROM coding WHERE coder_id IN ({marks}) '
-        'ORDER BY code_id, coder_id, document_id, start, "end"', tuple(coder_ids)).fetchall()
+        f'SELECT code_id, coder_id, document_id, start, "end" FROM coding WHERE {where} '
+        'ORDER BY code_id, coder_id, document_id, start, "end"', args).fetchall()
 
 
 def segment_bounds(conn: sqlite3.Connection, kind: str) -> list[tuple[int, int, int]]:

@@ -142,10 +142,12 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
 def _migrate(db: Database, current: int) -> None:
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_copy(db.conn, db.path.with_name(f"{db.path.name}.v{current}-{stamp}.bak"))
-    for number, name, migrate in MIGRATIONS:
-        if number <= current:
-            continue
-        with db.transaction() as conn:
+    # One transaction for the whole upgrade: a project is either at its old version or at the
+    # newest, never stranded in between.
+    with db.transaction() as conn:
+        for number, name, migrate in MIGRATIONS:
+            if number <= current:
+                continue
             migrate(conn)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(number),))
             conn.execute(f"PRAGMA user_version = {number}")

@@ -110,7 +110,7 @@ def insert_segments(conn: sqlite3.Connection, document_id: int, kind: str, spans
                     text: str | None = None) -> None:
     """Store segments; paragraphs also go into the full-text index (``text_fts``, see
     migration 3), cut from ``text`` (the document's text, read back when not given)."""
-    last = conn.execute("SELECT ifnull(max(id), 0) FROM segment").fetchone()[0]
+    last = conn.execute("SELECT ifnull(max(id), 0) FROM segment").fetchone()[0] if kind == "paragraph" else 0
     conn.executemany('INSERT INTO segment(document_id, kind, start, "end") VALUES (?, ?, ?, ?)',
                      [(document_id, kind, s, e) for s, e in spans])
     if kind == "paragraph":

@@ -283,7 +283,9 @@ def m003_full_text_search(conn: sqlite3.Connection) -> None:
     """``text_fts``: an FTS5 index over paragraph segments, for search and keyword in context.
 
     External content: the index stores no text of its own; ``paragraph_text`` cuts each
-    paragraph out of its document (``substr`` counts code points, as offsets do). New
+    paragraph out of its document (``substr`` counts code points, as offsets do). No
+    column sizes either (``columnsize = 0``): they serve only bm25 ranking, and hits are
+    listed in text order. New
     paragraphs are indexed by ``documents.insert_segments`` with text it already holds (a
     trigger would have to ``substr`` every paragraph again, which triples the indexing
     time); deleting or changing documents and segments is kept in sync by the triggers below.
@@ -296,7 +298,8 @@ def m003_full_text_search(conn: sqlite3.Connection) -> None:
             SELECT s.id, substr(d.text, s.start + 1, s."end" - s.start)
             FROM segment s JOIN document d ON d.id = s.document_id WHERE s.kind = 'paragraph';
         CREATE VIRTUAL TABLE text_fts USING fts5(
-            text, content = 'paragraph_text', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+            text, content = 'paragraph_text', content_rowid = 'id', columnsize = 0,
+            tokenize = 'unicode61 remove_diacritics 2');
 
         -- A document's rows leave the index before its segments cascade away (the segment
         -- trigger then finds no document and does nothing).

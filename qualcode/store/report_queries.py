@@ -49,6 +49,12 @@ def coding_spans(conn: sqlite3.Connection, document_ids: Ids = None, coder_ids: 
     return conn.execute(f'SELECT id, document_id, code_id, coder_id, start, "end" FROM coding{where}', args).fetchall()
 
 
+def document_names(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(document_id, name). Reads no text: ``chars`` is stored after the text, so asking for
+    it walks every document's text pages, while the name comes before them."""
+    return conn.execute("SELECT id, name FROM document").fetchall()
+
+
 def document_case_links(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     """(document_id, case_id) for every link between a document and a case."""
     return conn.execute("SELECT document_id, case_id FROM document_case").fetchall()

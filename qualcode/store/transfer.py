@@ -27,6 +27,11 @@ def columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info({_ident(table)})")]
 
 
+def foreign_keys(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The columns of ``table`` that refer to another table."""
+    return {r[3] for r in conn.execute(f"PRAGMA foreign_key_list({_ident(table)})")}
+
+
 def count(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {_ident(table)}").fetchone()[0]
 

@@ -33,17 +33,17 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.spans import Utf16Map
 from ..errors import QualCodeError
-from ..services import adjudicate, agreement, disagreements, documents
+from ..services import adjudicate, agreement, coding, disagreements, documents
 from ..services.disagreements import Disagreement
 from .code_colors import FALLBACK
+from .disagreement_model import DisagreementModel
 
 CONTEXT = 200  # characters shown before and after a disagreement
 STAT_COLUMNS = ["Code", "Units", "Percent", "Cohen κ", "Fleiss κ", "α"]
@@ -73,6 +73,26 @@ class Decision(QUndoCommand):
         self.dialog.decided_on(self.item, None)
 
 
+class AcceptAgreements(QUndoCommand):
+    """Every agreed stretch into the consensus coder, as one undoable step (first redo already run)."""
+
+    def __init__(self, dialog: "AgreementDialog", args: tuple, change: adjudicate.Change):
+        super().__init__(f"Accept the agreements of {', '.join(args[0])} into {args[1]}")
+        self.dialog, self.args, self.change = dialog, args, change
+        self._skip = True
+
+    def redo(self) -> None:
+        if self._skip:
+            self._skip = False
+        else:
+            self.change = adjudicate.accept_agreements(self.dialog.db, *self.args).change
+        self.dialog.refresh_consensus()
+
+    def undo(self) -> None:
+        adjudicate.undo(self.dialog.db, self.change)
+        self.dialog.refresh_consensus()
+
+
 class AgreementDialog(QDialog):
     """Signals:
         changed(): after every decision, undo and redo, so other views can reload codings.
@@ -84,8 +104,8 @@ class AgreementDialog(QDialog):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
         self.result: agreement.Agreement | None = None
+        self._versus: dict[str, agreement.Agreement | None] = {}  # coder -> coder vs consensus
         self.items: list[Disagreement] = []
-        self.decisions: dict[tuple, str] = {}
         self.setWindowTitle("Compare coders")
         self.resize(1300, 850)
 
@@ -97,17 +117,28 @@ class AgreementDialog(QDialog):
         self.unit.addItems(list(agreement.UNITS))
         self.consensus = QLineEdit(DEFAULT_CONSENSUS)
         self.consensus.setObjectName("consensus")
+        self.consensus.editingFinished.connect(self._consensus_renamed)
         self.compare_button = QPushButton("Compare")
         self.compare_button.setObjectName("compare")
         self.compare_button.clicked.connect(self.compare)
         self.unit.currentTextChanged.connect(lambda _u: self.result is not None and self.compare())
+        self.agreements_button = QPushButton("Accept all agreements")
+        self.agreements_button.setObjectName("accept_agreements")
+        self.agreements_button.setToolTip("Copy every stretch all compared coders coded alike into the consensus coder")
+        self.agreements_button.clicked.connect(self.accept_agreements)
+        self.agreements_button.setEnabled(False)
         top = QHBoxLayout()
         for label, widget in (("Coders", self.coder_list), ("Unit", self.unit), ("Consensus coder", self.consensus)):
             box = QVBoxLayout()
             box.addWidget(QLabel(label))
             box.addWidget(widget)
-            top.addLayout(box)
-        top.addWidget(self.compare_button, alignment=Qt.AlignmentFlag.AlignBottom)
+            box.addStretch(1)
+            top.addLayout(box, 2 if widget is self.coder_list else 1)
+        actions = QVBoxLayout()
+        actions.addWidget(self.compare_button)
+        actions.addWidget(self.agreements_button)
+        actions.addStretch(1)
+        top.addLayout(actions)
 
         self.stats = QTableWidget(0, len(STAT_COLUMNS))
         self.stats.setObjectName("statistics")
@@ -115,12 +146,16 @@ class AgreementDialog(QDialog):
         self.stats.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.stats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stats.verticalHeader().setVisible(False)
+        self.stats.setWordWrap(False)
         self.stats.itemSelectionChanged.connect(self._fill_list)
-        self.list = QTreeWidget()
+        self.model = DisagreementModel(self)
+        self.list = QTreeView()
         self.list.setObjectName("disagreements")
-        self.list.setHeaderLabels(["Code", "Document", "Position", "Coded by", "Decision", "Text"])
+        self.list.setModel(self.model)
         self.list.setRootIsDecorated(False)
-        self.list.currentItemChanged.connect(lambda cur, _prev: self._show_passage(cur))
+        self.list.setUniformRowHeights(True)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_passage())
         self.summary = QLabel()
         self.summary.setObjectName("summary")
 
@@ -140,7 +175,7 @@ class AgreementDialog(QDialog):
         rv.addWidget(self.summary)
         rv.addWidget(self.list)
         upper.addWidget(right)
-        upper.setSizes([520, 780])
+        upper.setSizes([600, 700])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(upper)
         body.addWidget(passage)
@@ -152,7 +187,7 @@ class AgreementDialog(QDialog):
 
     # -- choosing --------------------------------------------------------------------------------
     def _load_coders(self) -> None:
-        names = agreement.coder_names(self.db)
+        names = [c.name for c in coding.list_coders(self.db)]
         compared = [n for n in names if n != DEFAULT_CONSENSUS][:2]
         for n in names:
             item = QListWidgetItem(n)
@@ -177,10 +212,17 @@ class AgreementDialog(QDialog):
         except QualCodeError as exc:
             QMessageBox.warning(self, "QualCode", str(exc))
             return
-        self.decisions.clear()
+        self.model.decisions.clear()
+        self._versus.clear()
+        self.agreements_button.setEnabled(True)
         self._build_passage_columns()
         self._fill_stats()
         self._fill_list()
+
+    def _consensus_renamed(self) -> None:
+        """Decisions go to the coder named here: show that coder's column and figures."""
+        if self.result is not None and self.consensus_name() not in self.views:
+            self.compare()
 
     def _fill_stats(self) -> None:
         res = self.result
@@ -208,22 +250,28 @@ class AgreementDialog(QDialog):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.stats.setItem(row, col, item)
 
-    def _fill_consensus_figures(self) -> None:
+    def _fill_consensus_figures(self, code: str | None = None) -> None:
         """Alpha between each compared coder and the consensus coder, per code and overall, on
-        the same unit, codes and documents: these move as decisions are made."""
+        the same unit, codes and documents: these move as decisions are made. With ``code``,
+        only that code is computed again and the overall figure pooled anew."""
         res = self.result
         paths = list(res.per_code)
+        docs = list(res.selection.doc_names) or None
         for i, coder in enumerate(res.selection.coders):
-            col = len(STAT_COLUMNS) + i
+            pair = [coder, self.consensus_name()]
             try:
-                vs = agreement.measure(self.db, [coder, self.consensus_name()], res.unit, paths or None,
-                                       list(res.selection.doc_names) or None)
+                known = self._versus.get(coder)
+                if code is not None and known is not None:
+                    self._versus[coder] = known.updated(agreement.measure(self.db, pair, res.unit, [code], docs))
+                else:
+                    self._versus[coder] = agreement.measure(self.db, pair, res.unit, paths or None, docs)
             except QualCodeError:  # no consensus coder yet
-                vs = None
+                self._versus[coder] = None
+            vs = self._versus[coder]
             rows = [vs.overall if vs else None, *((vs.per_code.get(p) if vs else None) for p in paths)]
             for r, stats in enumerate(rows):
                 alpha = agreement.stats_json(stats)["krippendorff_alpha"] if stats else None
-                self._set_cell(r, col, _num(alpha))
+                self._set_cell(r, len(STAT_COLUMNS) + i, _num(alpha))
 
     def selected_code(self) -> str | None:
         """The code chosen in the statistics table; None for the overall row (every code)."""
@@ -234,21 +282,19 @@ class AgreementDialog(QDialog):
 
     def _fill_list(self) -> None:
         code = self.selected_code()
-        self.list.clear()
-        shown = [d for d in self.items if code is None or d.code == code]
-        for d in shown:
-            item = QTreeWidgetItem([d.code, d.document, f"{d.start}-{d.end}", ", ".join(d.coders),
-                                    self.decisions.get(d.key, ""), " ".join(d.text.split())[:120]])
-            item.setData(0, Qt.ItemDataRole.UserRole, d)
-            self.list.addTopLevelItem(item)
+        self.model.set_items([d for d in self.items if code is None or d.code == code])
         self._update_summary()
-        if shown:
-            self.list.setCurrentItem(self.list.topLevelItem(0))
-        else:
-            self._show_passage(None)
+        self.select_row(0)
+        if not self.model.rowCount():
+            self._show_passage()
+
+    def select_row(self, row: int) -> None:
+        """Make disagreement ``row`` of the list the current one (no-op past the end)."""
+        if 0 <= row < self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(row, 0))
 
     def _update_summary(self) -> None:
-        decided = sum(1 for d in self.items if d.key in self.decisions)
+        decided = sum(1 for d in self.items if d.key in self.model.decisions)
         res = self.result
         self.summary.setText(
             f"{res.unit} units · coders {', '.join(res.selection.coders)} · {len(res.selection.doc_names)} "
@@ -291,11 +337,11 @@ class AgreementDialog(QDialog):
         return self.consensus.text().strip() or DEFAULT_CONSENSUS
 
     def current(self) -> Disagreement | None:
-        item = self.list.currentItem()
-        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        index = self.list.currentIndex()
+        return self.model.items[index.row()] if index.isValid() else None
 
-    def _show_passage(self, item) -> None:
-        d = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+    def _show_passage(self) -> None:
+        d = self.current()
         for b in (self.buttons.itemAt(i).widget() for i in range(self.buttons.count())):
             b.setEnabled(d is not None)
         if d is None:
@@ -333,25 +379,36 @@ class AgreementDialog(QDialog):
         except QualCodeError as exc:
             QMessageBox.warning(self, "QualCode", str(exc))
             return
-        row = self.list.indexOfTopLevelItem(self.list.currentItem())
+        row = self.list.currentIndex().row()
         self.undo_stack.push(Decision(self, d, accept, into, change, label))
-        if row + 1 < self.list.topLevelItemCount():
-            self.list.setCurrentItem(self.list.topLevelItem(row + 1))
+        self.select_row(row + 1)
+
+    def accept_agreements(self) -> None:
+        """Copy what the compared coders agree on into the consensus coder (one undoable step)."""
+        if self.result is None:
+            return
+        sel = self.result.selection
+        args = (list(sel.coders), self.consensus_name(), list(self.result.per_code) or None,
+                list(sel.doc_names) or None)
+        try:
+            done = adjudicate.accept_agreements(self.db, *args)
+        except QualCodeError as exc:
+            QMessageBox.warning(self, "QualCode", str(exc))
+            return
+        self.undo_stack.push(AcceptAgreements(self, args, done.change))
+
+    def refresh_consensus(self, code: str | None = None) -> None:
+        """After the consensus coder changed (in ``code`` only, when given): its figures and
+        the passage shown."""
+        self._fill_consensus_figures(code)
+        self._show_passage()
+        self.changed.emit()
 
     def decided_on(self, d: Disagreement, label: str | None) -> None:
         """After a decision, its undo or its redo: record it and refresh what shows it."""
-        if label is None:
-            self.decisions.pop(d.key, None)
-        else:
-            self.decisions[d.key] = label
-        for i in range(self.list.topLevelItemCount()):
-            item = self.list.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole).key == d.key:
-                item.setText(4, label or "")
+        self.model.set_decision(d.key, label)
         self._update_summary()
-        self._fill_consensus_figures()
-        self._show_passage(self.list.currentItem())
-        self.changed.emit()
+        self.refresh_consensus(d.code)
 
 
 def _num(value, suffix: str = "") -> str:

@@ -31,7 +31,8 @@ from .stripes import StripeMargin
 
 CODE_MIME = "application/x-qualcode-code-ids"
 TURN_GUTTER = 14  # px left of the text: the speaker-turn rule
-HIGHLIGHT_ALPHA = 95  # of 255: a tint that keeps black and white text readable
+HIGHLIGHT_ALPHA = 95  # of 255: a tint that keeps dark text readable on a light base
+HIGHLIGHT_ALPHA_DARK = 70  # the same for light text on a dark base
 INTERVIEWER = ("interviewer", "int", "i", "q", "moderator", "facilitator")
 
 
@@ -106,13 +107,13 @@ class DocumentView(QPlainTextEdit):
 
     def show_codings(self, codings: list[Coding], color_of) -> None:
         """Load the codings to paint (a new list replaces the old); ``color_of(code_id)``."""
-        to16 = self._map.to_utf16
-        lay = layout_math.layout(self._blocks, np.fromiter((c.start for c in codings), np.int64, len(codings)),
-                                 np.fromiter((c.end for c in codings), np.int64, len(codings)))
+        starts = np.fromiter((c.start for c in codings), np.int64, len(codings))
+        ends = np.fromiter((c.end for c in codings), np.int64, len(codings))
+        lay = layout_math.layout(self._blocks, starts, ends)
         self.painted = Painted(
             codings=list(codings),
-            starts=np.fromiter((to16(c.start) for c in codings), np.int64, len(codings)),
-            ends=np.fromiter((to16(c.end) for c in codings), np.int64, len(codings)),
+            starts=self._map.to_utf16_array(starts),
+            ends=self._map.to_utf16_array(ends),
             colors=[color_of(c.code_id) for c in codings],
             lanes=lay.lanes, lane_count=lay.lane_count,
             index={c.id: i for i, c in enumerate(codings)},
@@ -220,6 +221,9 @@ class DocumentView(QPlainTextEdit):
         if not len(on_screen):
             return
         painter.setPen(Qt.PenStyle.NoPen)
+        # On a dark base the text is light: a lighter, denser tint would swallow it.
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        alpha, step = (HIGHLIGHT_ALPHA_DARK, 20) if dark else (HIGHLIGHT_ALPHA, 45)
         for block, top in blocks:
             bp = block.position()
             here = on_screen[(p.starts[on_screen] < bp + block.length()) & (p.ends[on_screen] > bp)]
@@ -229,7 +233,7 @@ class DocumentView(QPlainTextEdit):
             for a, b, members in layout_math.pieces(p.starts, p.ends, here, bp, bp + block.length() - 1):
                 members = members.tolist()
                 color = blend([p.colors[i] for i in members])
-                color.setAlpha(min(255, HIGHLIGHT_ALPHA + 45 * (len(members) - 1)))
+                color.setAlpha(min(255, alpha + step * (len(members) - 1)))
                 bands = sorted(members, key=lambda i: p.lanes[i])[:3] if len(members) > 1 else []
                 for rect in self._piece_rects(layout, top, a - bp, b - bp):
                     painter.fillRect(rect, color)
@@ -280,9 +284,9 @@ class DocumentView(QPlainTextEdit):
         self._place_margin()
 
     def _place_margin(self) -> None:
-        cr = self.contentsRect()
-        width = self.margin.width_for(self.painted.lane_count)
-        self.margin.setGeometry(cr.right() - width + 1, cr.top(), width, cr.height())
+        """Right of the text, left of the scroll bar: the viewport margin reserved for it."""
+        vp = self.viewport().geometry()
+        self.margin.setGeometry(vp.right() + 1, vp.top(), self.margin.width_for(self.painted.lane_count), vp.height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

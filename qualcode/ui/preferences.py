@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 ORGANISATION = APPLICATION = "QualCode"
 DEFAULT_SPACY_MODEL = "en_core_web_sm"
-DEFAULT_FONT_SIZE = 11
+DEFAULT_FONT_SIZE = 10
 DEFAULT_BACKUPS = 5
 
 

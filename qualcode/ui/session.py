@@ -7,7 +7,8 @@ all refresh the same way.
 
 Signals:
     codesChanged(): codes were created, renamed, recoloured, moved or deleted.
-    codingsChanged(int): codings of that document changed (added, removed, resized, memo).
+    codingsChanged(int, object): codings of that document changed (added, removed, resized,
+        memo); the second argument lists the coding ids concerned, or is None for "any".
     memosChanged(str, object): memos of (target type, target id or None) changed.
     documentsChanged(): documents were imported.
     coderChanged(str): the current coder is now this name.
@@ -41,7 +42,7 @@ class CodeInfo:
 
 class Session(QObject):
     codesChanged = Signal()
-    codingsChanged = Signal(int)
+    codingsChanged = Signal(int, object)
     memosChanged = Signal(str, object)
     documentsChanged = Signal()
     coderChanged = Signal(str)
@@ -92,9 +93,9 @@ class Session(QObject):
         self.reload_codes()
         self.codesChanged.emit()
 
-    def codings_changed(self, document_id: int) -> None:
-        self.reload_coders()
-        self.codingsChanged.emit(document_id)
+    def codings_changed(self, document_id: int, coding_ids: list[int] | None = None) -> None:
+        self.reload_coders()  # a coder's first coding adds them
+        self.codingsChanged.emit(document_id, coding_ids)
 
     def memos_changed(self, target_type: str, target_id: int | None) -> None:
         self.memosChanged.emit(target_type, target_id)

@@ -20,7 +20,7 @@ from .code_colors import text_on
 LANE = 7  # px per lane when there is room
 MAX_LANES_WIDTH = 84  # more lanes than fit here are squeezed rather than widening the margin
 MIN_LANES = 2  # the margin keeps at least this width, so the first coding does not reflow text
-LABELS = 150  # width of the label column
+LABELS = 140  # width of the label column
 PAD = 5
 
 

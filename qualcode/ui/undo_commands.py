@@ -60,6 +60,50 @@ class Command(QUndoCommand):
         self.changed()
 
 
+class Macro(QUndoCommand):
+    """Several commands as one undo step (in-vivo coding: create a code, then apply it).
+
+    ``build(macro)`` creates the steps and runs each through :meth:`step`; if one is refused,
+    the finished ones are reversed and nothing is pushed. Redo replays the steps in order,
+    undo in reverse, and each step still calls one service function. (The steps are kept
+    here rather than as Qt child commands, whose ownership the bindings do not track.)
+    """
+
+    def __init__(self, session: Session, text: str, build):
+        super().__init__(text)
+        self.s = session
+        self.build = build
+        self.steps: list[Command] = []
+        self._skip_redo = False
+
+    def step(self, child: Command) -> Command:
+        child.first()
+        self.steps.append(child)
+        return child
+
+    def first(self) -> bool:
+        try:
+            self.build(self)
+        except QualCodeError:
+            for child in reversed(self.steps):
+                child.back()
+                child.changed()
+            raise
+        self._skip_redo = True
+        return bool(self.steps)
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        for child in self.steps:
+            child._guard(child.again)
+
+    def undo(self) -> None:
+        for child in reversed(self.steps):
+            child._guard(child.back)
+
+
 # -- codings --------------------------------------------------------------------------------------
 
 class ApplyCoding(Command):
@@ -80,7 +124,7 @@ class ApplyCoding(Command):
         self.removed = coding.remove_coding(self.s.db, self.coding_id)
 
     def changed(self) -> None:
-        self.s.codings_changed(self.document_id)
+        self.s.codings_changed(self.document_id, [self.coding_id])
 
 
 class RemoveCoding(Command):
@@ -96,7 +140,7 @@ class RemoveCoding(Command):
         self.coding_id = coding.restore_coding(self.s.db, self.removed)
 
     def changed(self) -> None:
-        self.s.codings_changed(self.document_id)
+        self.s.codings_changed(self.document_id, [self.coding_id])
 
 
 class ResizeCoding(Command):
@@ -113,7 +157,7 @@ class ResizeCoding(Command):
         coding.update_coding_span(self.s.db, self.coding_id, *self.old, coder=self.s.coder)
 
     def changed(self) -> None:
-        self.s.codings_changed(self.document_id)
+        self.s.codings_changed(self.document_id, [self.coding_id])
 
 
 class EditCoding(Command):
@@ -133,7 +177,7 @@ class EditCoding(Command):
         coding.update_coding(self.s.db, self.coding_id, coder=self.s.coder, **self.old)
 
     def changed(self) -> None:
-        self.s.codings_changed(self.document_id)
+        self.s.codings_changed(self.document_id, [self.coding_id])
 
 
 # -- codes ------------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def test_code_then_export_shows_the_text_slice(sample_copy, tmp_path):
              "--coder", "tester", "--memo", "first pass", "--evidence", "hearsay")
     coding_id = int(out.strip())
     exported = tmp_path / "out.csv"
-    ok("codings", "export", sample_copy, exported, "--coder", "tester")
+    ok("codings", "export", sample_copy, exported, "--coder", "tester", "--with-evidence")
     rows = read_csv(exported)
     assert len(rows) == 1
     r = rows[0]
@@ -269,3 +269,16 @@ def test_codings_export_filters_by_coder(sample_copy, tmp_path):
     assert len(read_csv(both)) == sum(1 for r in seeded if r[2] in ("ben", "cy"))
     assert_user_error(*run("codings", "export", sample_copy, tmp_path / "x.csv", "--coder", "nobody"), "nobody")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_codings_export_has_exactly_the_contract_columns_unless_evidence_is_asked(sample_file, tmp_path):
+    import csv as _csv
+
+    plain, rich = tmp_path / "plain.csv", tmp_path / "rich.csv"
+    ok("codings", "export", sample_file, plain)
+    ok("codings", "export", sample_file, rich, "--with-evidence")
+    with open(plain, encoding="utf-8") as fh:
+        assert next(_csv.reader(fh)) == ["document", "code", "coder", "start", "end", "text", "memo"]
+    with open(rich, encoding="utf-8") as fh:
+        header = next(_csv.reader(fh))
+        assert header[-1] == "evidence" and len(list(_csv.reader(fh))) == len(read_csv(plain))

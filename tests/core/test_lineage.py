@@ -396,7 +396,7 @@ def test_analyse_story_shape_and_values():
         "discrepancies", "core_kept",
     }
     assert rows["P"]["kendall_tau"] == 1.0 and rows["P"]["discrepancies"] == []
-    assert [rows[t]["generation"] for t in rows] == [0, 1, None, None, 2]
+    assert [rows[t]["generation"] for t in rows] == [0, 0, None, None, 1]  # eyewitness A is first-hand
 
     b = rows["B"]
     assert b["teller"] == "teller B" and b["role"] == "hearsay"
@@ -411,9 +411,8 @@ def test_analyse_story_shape_and_values():
     assert rows["H1"]["core_kept"] == 0.75
 
     assert result["drift_by_generation"] == [
-        {"generation": 0, "tellings": 1, "core_kept": 1.0},
+        {"generation": 0, "tellings": 2, "core_kept": 1.0},  # P and the eyewitness A
         {"generation": 1, "tellings": 1, "core_kept": 1.0},
-        {"generation": 2, "tellings": 1, "core_kept": 1.0},
         {"generation": None, "tellings": 2, "core_kept": 0.75},
     ]
     assert result["suggested_relations"] == [
@@ -440,7 +439,7 @@ def test_analyse_story_without_protagonist_uses_canonical_story():
     assert [d["type"] for d in rows["H"]["discrepancies"]] == [
         "omission", "omission", "transposition",
     ]
-    assert [row["generation"] for row in result["tellings"]] == [None, None]
+    assert [row["generation"] for row in result["tellings"]] == [0, 1]  # eyewitness E first-hand, H heard from E
 
 
 def test_analyse_story_with_chosen_reference():

@@ -134,6 +134,7 @@ def test_q_and_a_turns():
     ("Anna Maria van Berg: long name", None),  # lowercase "van" breaks the label
     ("Anna Maria Berg: three words", "Anna Maria Berg"),
     ("Interviewer:\tafter a tab", "Interviewer"),
+    ("Ångström Öz: unicode capitals", "Ångström Öz"),
 ])
 def test_labelled_lines(line, label):
     text = "Header line without a label\n\n" + line + "\n"

@@ -78,3 +78,4 @@ def test_pieces_tile_the_covered_positions(raw, lo, width):
             seen[p] = sorted(members.tolist())
     assert seen == {p: c for p, c in cover.items() if c}
     assert [a for a, _, _ in got] == sorted(a for a, _, _ in got)
+

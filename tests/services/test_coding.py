@@ -227,7 +227,7 @@ def test_export_import_round_trip_with_guarded_memos(db, tmp_path):
         coding.add_coding(db, "halden", "trust/low", i, i + 5, ["ann", "ben"][i % 2], memo=memo,
                           evidence=["witnessed", "hearsay"][i % 2])
     out = tmp_path / "out.csv"
-    assert coding.export_csv(db, out) == len(MEMOS)
+    assert coding.export_csv(db, out, with_evidence=True) == len(MEMOS)
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["memo"] for r in rows] == ["'" + m if m[0] in "=+-@" else m for m in MEMOS]
@@ -238,7 +238,7 @@ def test_export_import_round_trip_with_guarded_memos(db, tmp_path):
                               for p, r in rows]
         assert strip(coding.export_rows(other)) == strip(coding.export_rows(db))
         again = tmp_path / "again.csv"
-        coding.export_csv(other, again)
+        coding.export_csv(other, again, with_evidence=True)
         assert again.read_bytes() == out.read_bytes()
     finally:
         other.close()

@@ -15,8 +15,9 @@ from qualcode.store import database, migrations
 from qualcode.store.database import APPLICATION_ID, open_db
 from qualcode.store.lock import lock_path
 
-from .conftest import raw, snapshot
+from .conftest import raw, seed, snapshot
 
+# The fake migrations below are added on top of whatever this version ships.
 V1 = migrations.SCHEMA_VERSION
 
 
@@ -111,6 +112,29 @@ def test_upgrade_writes_a_valid_v1_backup_first(monkeypatch, seeded_path):
     monkeypatch.undo()
     with open_db(bak, readonly=True) as db:
         assert db.conn.execute("SELECT count(*) FROM coding").fetchone()[0] == 1
+
+
+def test_a_real_version_1_project_upgrades_through_the_shipped_migrations(monkeypatch, tmp_path):
+    """Not a fake: a file made by the first release opens under every later migration."""
+    path = tmp_path / "old.qualcode"
+    monkeypatch.setattr(database, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    db = database.create(path)
+    seed(db)
+    db.close()
+    assert versions(path) == (1, 1)
+    before = snapshot(path)
+    monkeypatch.undo()
+
+    with open_db(path) as db:
+        assert int(db.meta()["schema_version"]) == migrations.SCHEMA_VERSION
+        assert [a["to"] for a in migrate_audit(db.conn)] == [n for n, _, _ in migrations.MIGRATIONS[1:]]
+        assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    after = snapshot(path)
+    for table, rows in before.items():  # same rows; a migration may only add columns at the end
+        width = len(rows[0]) if rows else 0
+        assert [r[:width] for r in after[table]] == rows
+    assert len(backups(path, 1)) == 1 and versions(backups(path, 1)[0]) == (1, 1)
 
 
 def test_current_project_is_neither_migrated_nor_backed_up(seeded_path):

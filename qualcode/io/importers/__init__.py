@@ -1,7 +1,7 @@
 """Reading transcripts: one module per format, chosen by file type and checked by content.
 
 Every importer turns a file's bytes into :class:`Imported`: the text to store (decoded, line
-endings ``\\n``, NFC: every offset points into it), the speaker turns it found, and what it
+endings ``\\n``, NFC: every offset points into it), its speaker turns, and what it
 noticed on the way (encoding, warnings). Importers never touch a project; the documents
 service stores what they return.
 
@@ -27,7 +27,9 @@ MAX_BYTES_ENV = "QUALCODE_MAX_IMPORT_MB"
 
 @dataclass
 class Imported:
-    """A file read for import. ``turns`` are (start, end, label) over ``text``."""
+    """A file read for import. ``turns`` are (start, end, label) over ``text`` where the format
+    marks speakers itself (captions); None where they are found in the text by the rules of
+    :func:`qualcode.core.segmentation.speaker_turns`, which the store step runs anyway."""
 
     text: str
     format: str
@@ -35,11 +37,14 @@ class Imported:
     turns: list[tuple[int, int, str]] | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def speaker_turns(self) -> list[tuple[int, int, str]]:
+        return self.turns if self.turns is not None else segmentation.speaker_turns(self.text)
+
     @property
     def speakers(self) -> dict[str, int]:
         """label -> number of turns, in order of first appearance."""
         out: dict[str, int] = {}
-        for _, _, label in self.turns or []:
+        for _, _, label in self.speaker_turns():
             out[label] = out.get(label, 0) + 1
         return out
 
@@ -51,6 +56,7 @@ class Importer:
     suffixes: tuple[str, ...]
     sniff: Callable[[bytes], bool]  # True when the content is unmistakably this format
     read: Callable[[bytes, str], Imported]  # (file bytes, file name for messages)
+    binary: bool = False  # a container (PDF, zip): text with its extension is misnamed, not malformed
 
 
 def _registry() -> list[Importer]:
@@ -69,12 +75,12 @@ SUFFIXES = frozenset(BY_SUFFIX)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft compound file: .doc, .xls, encrypted Office
 _FOREIGN = [  # (signature, what it is and what to do)
     (b"{\\rtf", "an RTF document; save it as .docx or .txt and import that"),
-    (b"\x89PNG", "a PNG image, not a transcript"),
-    (b"\xff\xd8\xff", "a JPEG image, not a transcript"),
-    (b"GIF8", "a GIF image, not a transcript"),
-    (b"\x1f\x8b", "a gzip archive; unpack it first"),
-    (b"7z\xbc\xaf", "a 7-Zip archive; unpack it first"),
-    (b"Rar!", "a RAR archive; unpack it first"),
+    (b"\x89PNG", "a binary file (a PNG image), not a transcript"),
+    (b"\xff\xd8\xff", "a binary file (a JPEG image), not a transcript"),
+    (b"GIF8", "a binary file (a GIF image), not a transcript"),
+    (b"\x1f\x8b", "a binary file (a gzip archive); unpack it first"),
+    (b"7z\xbc\xaf", "a binary file (a 7-Zip archive); unpack it first"),
+    (b"Rar!", "a binary file (a RAR archive); unpack it first"),
 ]
 
 
@@ -117,27 +123,29 @@ def choose(data: bytes, name: str) -> tuple[Importer, list[str]]:
     _foreign(data, name)
     by_content = next((imp for imp in IMPORTERS if imp is not PLAIN and imp.sniff(data)), None)
     if by_content is not None:
-        return by_content, [f"{name} is a {by_content.what} despite its name; read as {by_content.format}"]
-    if by_name is PLAIN:
-        return by_name, []
+        return by_content, [f"{name} is {_a(by_content.what)} despite its name; read as {by_content.format}"]
+    if not by_name.binary:
+        return by_name, []  # its own reader says what is wrong with the text
     # A container format whose content is not that container: damaged, or text misnamed.
     try:
         textcore.normalise(textcore.decode(data, name)[0], name)
     except InvalidInput:
         return by_name, []  # let the format's own reader say what is wrong with it
-    return PLAIN, [f"{name} is plain text, not a {by_name.what}; read as text"]
+    return PLAIN, [f"{name} is plain text, not {_a(by_name.what)}; read as text"]
+
+
+def _a(what: str) -> str:
+    return ("an " if what[0] in "AEIOU" or what.startswith("HTML") else "a ") + what
 
 
 def read_bytes(data: bytes, name: str) -> Imported:
-    """Import ``data`` as the file ``name``: choose the importer, read, find speaker turns."""
+    """Import ``data`` as the file ``name``: choose the importer and read."""
     if not data.strip():
         raise InvalidInput(f"{name} is empty")
     importer, warnings = choose(data, name)
     result = importer.read(data, name)
     if not result.text.strip():
         raise InvalidInput(f"{name} has no text")
-    if result.turns is None:
-        result.turns = segmentation.speaker_turns(result.text)
     result.warnings[:0] = warnings
     return result
 
@@ -150,7 +158,8 @@ def read_file(path: str | Path, max_bytes: int | None = None) -> Imported:
         size = path.stat().st_size
         if size > limit:
             raise InvalidInput(f"{path.name} is {size / (1024 * 1024):.1f} MB, over the "
-                               f"{limit / (1024 * 1024):g} MB import limit (raise it with --max-size MB or {MAX_BYTES_ENV})")
+                               f"{limit / (1024 * 1024):g} MB import limit (raise it with --max-size MB "
+                               f"or {MAX_BYTES_ENV})")
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None

@@ -83,4 +83,4 @@ def read(data: bytes, name: str) -> Imported:
     return Imported(textcore.normalise("\n\n".join(out), name), "odt")
 
 
-IMPORTER = Importer("odt", WHAT, (".odt",), sniff, read)
+IMPORTER = Importer("odt", WHAT, (".odt",), sniff, read, binary=True)

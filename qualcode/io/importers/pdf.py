@@ -88,4 +88,4 @@ def read(data: bytes, name: str) -> Imported:
     return Imported(text, "pdf", warnings=warnings)
 
 
-IMPORTER = Importer("pdf", WHAT, (".pdf",), sniff, read)
+IMPORTER = Importer("pdf", WHAT, (".pdf",), sniff, read, binary=True)

@@ -3,9 +3,9 @@
 Decoding is :func:`qualcode.core.text.decode` (BOMs, UTF-8, cp1252, latin-1). Where that ends
 in a Western single-byte code page, charset-normalizer gets a say: Cyrillic, Greek or
 Central European files saved by old Windows tools decode without error as cp1252 but come
-out as mojibake. Its guess wins only when it reads the bytes differently from cp1252 *and*
-scores strictly better; on ties (short texts, where every code page is equally plausible)
-cp1252 stays, since it is what such files usually are.
+out as mojibake. Its guess wins only when it is confident, reads the bytes differently from
+cp1252, and scores strictly better; on ties (short texts, where every code page is equally
+plausible) cp1252 stays, since it is what such files usually are.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import Imported, Importer
 # picking exotic Mac or EBCDIC pages that happen to score well on a few bytes.
 _CANDIDATES = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "koi8_r", "cp932", "gb18030",
                "big5", "euc_kr"]
+_CONFIDENT = 0.1  # charset-normalizer's "chaos" (share of odd characters) a guess must stay under
 
 
 def _legacy_guess(data: bytes, western: str) -> tuple[str, str] | None:
@@ -30,7 +31,7 @@ def _legacy_guess(data: bytes, western: str) -> tuple[str, str] | None:
     score = lambda m: (m.chaos, -m.coherence)  # noqa: E731 - lower is better
     best = min(score(m) for m in matches)
     top = [m for m in matches if score(m) == best]
-    if any(str(m) == western for m in top):
+    if best[0] >= _CONFIDENT or any(str(m) == western for m in top):
         return None
     try:
         return data.decode(top[0].encoding), top[0].encoding

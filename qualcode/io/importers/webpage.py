@@ -1,10 +1,10 @@
 """HTML (a transcript saved from a web page or exported by a transcription service): text only.
 
 The standard library's tolerant HTML parser walks the page; scripts, styles, the title and
-other non-content elements are dropped. Block elements (p, div, li, headings, table rows,
-...) become paragraphs, ``<br>`` a line break, table cells are joined with `` | ``, and runs
-of whitespace inside a block collapse to one space as a browser shows them (``<pre>`` keeps
-its lines). Entities are decoded. The encoding comes from a BOM or a ``<meta charset>``,
+other non-content elements are dropped. Block elements (p, div, li, headings, ...) become
+paragraphs, ``<br>`` a line break, a table one paragraph with a line per row and `` | ``
+between cells; runs of whitespace inside a block collapse to one space as a browser shows
+them (``<pre>`` keeps its lines). Entities are decoded. The encoding comes from a BOM or a ``<meta charset>``,
 else from the plain-text rules.
 """
 

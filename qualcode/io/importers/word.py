@@ -2,9 +2,9 @@
 
 Each non-empty paragraph (headings included) becomes a paragraph of the stored text. A
 table becomes one paragraph with a line per row and `` | `` between cells, except a
-two-column table whose first column holds short labels: that is how many transcription
-services lay out a transcript, so each row becomes its own ``Label: speech`` paragraph and
-the speakers are found. The package is checked (zip limits, every XML part through
+two-column table whose first column holds short labels that recur: that is how many
+transcription services lay out a transcript, so each row becomes its own ``Label: speech``
+paragraph and the speakers are found. The package is checked (zip limits, every XML part through
 defusedxml) before python-docx reads it.
 """
 
@@ -46,10 +46,11 @@ def _rows(table) -> list[list[str]]:
 
 def _table_blocks(table) -> list[str]:
     rows = [r for r in _rows(table) if any(r)]
-    labelled = rows and all(len(r) == 2 for r in rows) and all(
-        r[0] and len(r[0]) <= _LABEL_MAX and "\n" not in r[0] for r in rows)
+    labels = [r[0].rstrip(":").rstrip() for r in rows]
+    labelled = (all(len(r) == 2 for r in rows) and all(0 < len(x) <= _LABEL_MAX and "\n" not in x for x in labels)
+                and len(set(labels)) < len(rows))  # speakers recur; a two-column data table's keys do not
     if labelled:
-        return [f"{label.rstrip(':').rstrip()}: {speech}" for label, speech in rows]
+        return [f"{label}: {speech}" for label, (_, speech) in zip(labels, rows)]
     lines = [" | ".join(" ".join(c.split()) for c in r) for r in rows]
     return ["\n".join(lines)] if lines else []
 
@@ -77,4 +78,4 @@ def read(data: bytes, name: str) -> Imported:
     return Imported(textcore.normalise("\n\n".join(blocks), name), "docx")
 
 
-IMPORTER = Importer("docx", WHAT, (".docx",), sniff, read)
+IMPORTER = Importer("docx", WHAT, (".docx",), sniff, read, binary=True)

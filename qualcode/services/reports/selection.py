@@ -53,10 +53,13 @@ class Selection:
     then adds no WHERE clause); ``documents`` and ``coders`` always list what is selected."""
 
     documents: dict[int, str]  # id -> name, selected documents, by name
-    chars: dict[int, int]  # id -> length in characters
     coders: dict[int, str]  # id -> name, selected coders, by name
     document_ids: list[int] | None
     coder_ids: list[int] | None
+
+    def lengths(self, db: Database) -> dict[int, int]:
+        """id -> length in characters of the selected documents (read only when needed)."""
+        return {i: chars for i, chars in doc_store.names_and_lengths(db.conn).values() if i in self.documents}
 
 
 @dataclass
@@ -151,6 +154,11 @@ def _case_documents(db: Database, names: Sequence[str]) -> set[int]:
     return {d for d, c in report_queries.document_case_links(db.conn) if c in wanted}
 
 
+def attribute_names(db: Database, scope: str) -> list[str]:
+    """Names of the document or case attributes, in the order they were defined."""
+    return [name for name, _type in case_store.attributes(db.conn, scope)]
+
+
 def attribute_values(db: Database, name: str) -> AttributeValues:
     """The values of attribute ``name`` for every document. A name used both for documents and
     for cases must be qualified as ``document/NAME`` or ``case/NAME``."""
@@ -181,11 +189,11 @@ def attribute_values(db: Database, name: str) -> AttributeValues:
 
 def select(db: Database, filters: Filters | None = None) -> Selection:
     f = filters or Filters()
-    docs = doc_store.names_and_lengths(db.conn)  # name -> (id, chars)
+    docs = {name: i for i, name in report_queries.document_names(db.conn)}
     for n in f.documents:
         if n not in docs:
             raise NotFound(f"no document {n!r} in the project")
-    chosen = {i for n, (i, _) in docs.items() if not f.documents or n in f.documents}
+    chosen = {i for n, i in docs.items() if not f.documents or n in f.documents}
     filtered = bool(f.documents)
     if f.cases:
         chosen &= _case_documents(db, f.cases)
@@ -195,10 +203,8 @@ def select(db: Database, filters: Filters | None = None) -> Selection:
         chosen = {d for d in chosen if set(values.get(d, [])) & set(allowed)}
         filtered = True
     coders = _coder_ids(db, f.coders)
-    by_name = sorted((n, i, c) for n, (i, c) in docs.items() if i in chosen)
     return Selection(
-        documents={i: n for n, i, _ in by_name},
-        chars={i: c for _, i, c in by_name},
+        documents={i: n for n, i in sorted(docs.items()) if i in chosen},
         coders=dict(sorted(coders.items(), key=lambda kv: kv[1])),
         document_ids=sorted(chosen) if filtered else None,
         coder_ids=sorted(coders) if f.coders else None,

@@ -1,0 +1,89 @@
+"""The window's File-menu work: new, open and recent projects, and importing documents in the
+background with progress and Cancel. A mixin of :class:`~qualcode.ui.main_window.MainWindow`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from ..errors import QualCodeError
+from ..services import documents, project
+from .preferences import settings
+from .workers import on_project
+
+RECENT_PROJECTS = 8
+
+
+class ProjectFiles:
+    # -- long work ------------------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", "", "Text files (*.txt *.md *.text);;All files (*)")
+        if paths:
+            self.import_documents(paths)
+
+    def import_documents(self, paths: list) -> None:
+        """Import in the background; the window stays usable and shows progress with Cancel."""
+        if self.session is None or self.tasks.busy():
+            return
+        self.act["import"].setEnabled(False)
+        self.tasks.start("Importing", on_project(self.session.db.path, documents.import_files, [Path(p) for p in paths]),
+                         self._import_done, self._import_failed)
+
+    def _import_done(self, report) -> None:
+        self._enable()
+        if self.session is None:
+            return
+        self.session.documents_changed()
+        self._counts()
+        note = f"Imported {len(report.imported)} document(s)"
+        if report.skipped:
+            note += f", skipped {len(report.skipped)}"
+        if report.cancelled:
+            note = "Import cancelled: " + note[0].lower() + note[1:]
+        self.statusBar().showMessage(note, 10_000)
+        if report.skipped:
+            self.show_error("Some files were not imported:\n" + "\n".join(f"{Path(f).name}: {why}"
+                                                                          for f, why in report.skipped[:20]))
+
+    def _import_failed(self, message: str) -> None:
+        self._enable()
+        self.show_error(message)
+
+    def _remember_project(self, path: Path) -> None:
+        if not self._persist:
+            return
+        s = settings()
+        items = [str(path.resolve())] + [p for p in (s.value("recent/projects", []) or []) if p != str(path.resolve())]
+        s.setValue("recent/projects", items[:RECENT_PROJECTS])
+        self._update_recent_projects()
+
+    def _update_recent_projects(self) -> None:
+        self.recent_menu.clear()
+        raw = settings().value("recent/projects", []) or []
+        for p in raw if isinstance(raw, list) else [raw]:
+            self.recent_menu.addAction(Path(p).name, lambda p=p: self._open_chosen(p)).setToolTip(p)
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    def _open_chosen(self, path: str) -> None:
+        try:
+            self.open_project(Path(path))
+        except QualCodeError as exc:
+            self.show_error(str(exc))
+
+    def choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "QualCode projects (*.qualcode)")
+        if path:
+            self._open_chosen(path)
+
+    def choose_new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "QualCode projects (*.qualcode)")
+        if not path:
+            return
+        path = Path(path) if path.endswith(".qualcode") else Path(path + ".qualcode")
+        try:
+            project.new_project(path).close()
+        except QualCodeError as exc:
+            self.show_error(str(exc))
+            return
+        self._open_chosen(str(path))
