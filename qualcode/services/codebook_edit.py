@@ -15,9 +15,9 @@ Merging A into B:
 - A stays in the codebook with status ``merged`` and ``merged_into`` = B: older versions,
   reports of history and the audit trail still resolve it, but it is hidden from coding and
   from the tree;
-- A's subcodes move under B. When one of them has the name of a code already under B the
-  merge is refused (rename or merge that subcode first): two codes with one path would make
-  every path-based exchange ambiguous.
+- A's subcodes move under B (subcodes merged earlier stay with A, as history). When one of
+  them has the name of a code already under B the merge is refused (rename or merge that
+  subcode first): two codes with one path would make every path-based exchange ambiguous.
 """
 
 from __future__ import annotations
@@ -148,8 +148,9 @@ def merge_codes(db: Database, source_id: int, target_id: int, coder: str | None 
         raise InvalidInput(f"code {pb!r} is {b.status}; merge into an active code")
     if _below(conn, b.id, a.id):
         raise InvalidInput(f"cannot merge {pa!r} into its own subcode {pb!r}; move that subcode out first")
-    subcodes = codebook_edits.child_ids(conn, a.id)
-    under_b = {c.name: c.id for c in code_store.list_all(conn) if c.parent_id == b.id}
+    # merged subcodes are history and stay where they were merged; the living ones move
+    subcodes = [i for i in codebook_edits.child_ids(conn, a.id) if _get(conn, i).status != "merged"]
+    under_b = {c.name for c in code_store.list_all(conn) if c.parent_id == b.id}
     for child in subcodes:
         name = _get(conn, child).name
         if name in under_b:

@@ -110,15 +110,17 @@ def insert_segments(conn: sqlite3.Connection, document_id: int, kind: str, spans
                     text: str | None = None) -> None:
     """Store segments; paragraphs also go into the full-text index (``text_fts``, see
     migration 3), cut from ``text`` (the document's text, read back when not given)."""
-    last = conn.execute("SELECT ifnull(max(id), 0) FROM segment").fetchone()[0] if kind == "paragraph" else 0
-    conn.executemany('INSERT INTO segment(document_id, kind, start, "end") VALUES (?, ?, ?, ?)',
-                     [(document_id, kind, s, e) for s, e in spans])
-    if kind == "paragraph":
-        if text is None:
-            text = conn.execute("SELECT text FROM document WHERE id = ?", (document_id,)).fetchone()[0]
-        new = conn.execute('SELECT id, start, "end" FROM segment WHERE id > ? AND document_id = ? AND kind = ?',
-                           (last, document_id, kind))
-        conn.executemany("INSERT INTO text_fts(rowid, text) VALUES (?, ?)", [(i, text[s:e]) for i, s, e in new])
+    rows = [(document_id, kind, s, e) for s, e in spans]
+    if kind != "paragraph":
+        conn.executemany('INSERT INTO segment(document_id, kind, start, "end") VALUES (?, ?, ?, ?)', rows)
+        return
+    last = conn.execute("SELECT ifnull(max(id), 0) FROM segment").fetchone()[0]
+    conn.executemany('INSERT INTO segment(document_id, kind, start, "end") VALUES (?, ?, ?, ?)', rows)
+    if text is None:
+        text = conn.execute("SELECT text FROM document WHERE id = ?", (document_id,)).fetchone()[0]
+    new = conn.execute('SELECT id, start, "end" FROM segment WHERE id > ? AND document_id = ? AND kind = ?',
+                       (last, document_id, kind))
+    conn.executemany("INSERT INTO text_fts(rowid, text) VALUES (?, ?)", [(i, text[s:e]) for i, s, e in new])
 
 
 def segments(conn: sqlite3.Connection, document_id: int, kind: str) -> list[tuple[int, int]]:

@@ -119,7 +119,7 @@ def test_dropping_a_code_on_the_selection_codes_it(window, reader):
     model = window.codebook.model
     mime = model.mimeData([model.index_of(code)])
     at = QPointF(window.view.viewport().rect().center())
-    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction | Qt.DropAction.MoveAction, mime,
+    enter = QDragEnterEvent(at.toPoint(), Qt.DropAction.CopyAction | Qt.DropAction.MoveAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.view.dragEnterEvent(enter)
     assert enter.isAccepted()

@@ -1,11 +1,11 @@
-"""The code tree of REFI-QDA, shared by projects (``.qdpx``) and codebooks (``.qdc``).
+"""The code tree of a REFI-QDA project: ``Code`` elements nested under ``Codes``, each
+with a ``Description`` and, in a project, ``NoteRef``s to the notes about it.
 
-Both formats nest ``Code`` elements (guid, name, isCodable, color, a ``Description``; in a
-project also ``NoteRef``) under ``Codes``. REFI has one free-text description per code where
-QualCode keeps a definition, inclusion and exclusion criteria, a typical example and a memo;
-they travel as one readable text -- the definition, then a paragraph per further field
-headed ``Inclusion:``, ``Exclusion:``, ``Example:`` or ``Memo:`` -- which other tools show as
-it is and which reads back into the same fields.
+The description text follows the codebook module's convention (:mod:`qualcode.io.qdc`:
+QualCode's definition, inclusion, exclusion and example as labelled paragraphs), so a code
+reads the same from a ``.qdc`` and from a ``.qdpx``. Unlike a codebook import, which refuses
+a code it cannot take, a project import keeps every code and repairs what it must (names,
+colours) with a warning, so codings on it are not lost.
 
 Trees are walked with an explicit stack, never recursion: a hostile file may nest thousands
 of levels.
@@ -13,54 +13,11 @@ of levels.
 
 from __future__ import annotations
 
-import re
 from xml.etree.ElementTree import Element
 
+from ..qdc import color
 from .model import Code, Findings, local
 from .xmltools import child, guid_attr, read_guid
-
-FIELDS = ("definition", "inclusion", "exclusion", "example", "memo")
-_LABELS = {"Inclusion": "inclusion", "Exclusion": "exclusion", "Example": "example", "Memo": "memo"}
-_LABEL = re.compile(r"(?:\A|\n\n)(Inclusion|Exclusion|Example|Memo): ")
-_COLOR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
-
-
-def describe(definition: str | None = None, inclusion: str | None = None, exclusion: str | None = None,
-             example: str | None = None, memo: str | None = None) -> str | None:
-    """One ``Description`` text for a code's fields (None when all are empty)."""
-    parts = [definition] if definition else []
-    for label, value in zip(_LABELS, (inclusion, exclusion, example, memo)):
-        if value:
-            parts.append(f"{label}: {value}")
-    return "\n\n".join(parts) or None
-
-
-def fields_of(description: str | None) -> dict[str, str | None]:
-    """The fields of a ``Description`` written by :func:`describe`; another tool's text is
-    all definition unless it has paragraphs headed like ours."""
-    out: dict[str, str | None] = dict.fromkeys(FIELDS)
-    if not description:
-        return out
-    marks = list(_LABEL.finditer(description))
-    head = description[:marks[0].start()] if marks else description
-    out["definition"] = head or None
-    for i, m in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(description)
-        key = _LABELS[m.group(1)]
-        value = description[m.end():end]
-        out[key] = f"{out[key]}\n\n{value}" if out[key] else value
-    return out
-
-
-def color(value: str | None) -> str | None:
-    """``#rrggbb`` in lower case for a REFI colour (``#RGB`` or ``#RRGGBB``); None if not one."""
-    m = _COLOR.fullmatch((value or "").strip())
-    if m is None:
-        return None
-    digits = m.group(1)
-    if len(digits) == 3:
-        digits = "".join(d * 2 for d in digits)
-    return "#" + digits.lower()
 
 
 def codes_element(codes: list[Code], with_notes: bool = True) -> Element:
