@@ -13,6 +13,9 @@ def cmd_refi_export(a) -> None:
     if a.json:
         print_json(report.as_dict())
         return
+    if report.cancelled:
+        print("export cancelled; nothing written")
+        return
     print(f"wrote {a.out}: " + ", ".join(f"{n} {what}" for what, n in report.counts.items()))
     if report.not_carried:
         print("not carried (REFI-QDA has no place for them): "

@@ -73,12 +73,24 @@ def leading_label(line: str) -> tuple[str, int] | None:
 def speaker_turns(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, label) for each paragraph that opens with ``Label:`` (``Name:``,
     ``Q:``/``A:``, ``Interviewer:``, ``[00:12:03] Name:``); a turn runs until the next
-    labelled paragraph, so unlabelled continuation paragraphs stay with their speaker."""
+    labelled paragraph, so unlabelled continuation paragraphs stay with their speaker.
+
+    Many transcripts put turns on consecutive lines with no blank line between them. Inside a
+    paragraph whose first line is labelled (a dialogue block), every labelled line starts a
+    turn too; a paragraph that does not open with a label (a header with ``Date: ...`` lines)
+    is never split this way."""
     marks = []
     for ps, pe in paras if paras is not None else paragraphs(text):
         m = _TURN.match(text, ps, pe)
-        if m and _is_label(m.group("label")):
-            marks.append((ps, m.group("label")))
+        if not (m and _is_label(m.group("label"))):
+            continue
+        marks.append((ps, m.group("label")))
+        line = text.find("\n", ps, pe)
+        while line != -1:
+            m = _TURN.match(text, line + 1, pe)
+            if m and _is_label(m.group("label")):
+                marks.append((line + 1, m.group("label")))
+            line = text.find("\n", line + 1, pe)
     turns = []
     ends = [s for s, _ in marks[1:]] + [len(text)]
     for (start, label), nxt in zip(marks, ends):

@@ -213,11 +213,13 @@ def unmerge_codes(db: Database, merged: MergeResult, coder: str | None = None) -
 
 def split_selection(db: Database, code_id: int, coding_ids=(), documents=(), coders=()) -> list[int]:
     """The codings of a code a split should move: the ids given, or else those in any of
-    ``documents`` (names) made by any of ``coders`` (names); an empty filter matches all."""
+    ``documents`` (names) made by any of ``coders`` (names); one empty filter matches all."""
     from . import coding
 
-    rows = coding.codings_for_codes(db, [code_id])
     path = codebook.paths(db)[code_id]
+    if not (coding_ids or documents or coders):
+        raise InvalidInput(f"choose the codings of {path!r} to move: by id, document or coder")
+    rows = coding.codings_for_codes(db, [code_id])
     if coding_ids:
         if documents or coders:
             raise InvalidInput("choose codings either by id or by document and coder, not both")

@@ -115,7 +115,7 @@ def _plan(db: Database, codes: list[qdc.QdcCode], source: str) -> _Plan:
     existing = code_store.list_all(db.conn)
     plan.existing = {c.id: c for c in existing}
     by_guid = {c.guid: c for c in existing}
-    at = {(c.parent_id, c.name): c for c in existing}
+    at = {(c.parent_id, c.name): c for c in existing if c.status != "merged"}  # merged: history, not a match
     in_file = {c.guid for c in codes}
     state: dict[object, tuple] = {c.id: (c.parent_id, c.name) for c in existing}
     claimed: set[int] = set()

@@ -12,13 +12,14 @@ twice gives the same file byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
 from ..errors import InvalidInput
-from ..io.refi import archive, codes as refi_codes, model as m, variables as refi_vars
+from ..io import qdc
+from ..io.refi import archive, model as m, variables as refi_vars
+from ..io.refi.model import code_memo_guid, derived_guid
 from ..io.refi.project import write_project
 from ..store import cases as case_store, coders as coder_store, codes as code_store, codings as coding_store
 from ..store import transfer
@@ -28,14 +29,7 @@ from .refi_import import ImportReport, import_qdpx
 
 __all__ = ["ExportReport", "ImportReport", "export_qdpx", "import_qdpx"]
 
-# GUIDs QualCode must invent (selections, links, variables) are name-based UUIDs under this
-# namespace, computed from stored GUIDs and names: stable from one export to the next.
-_DERIVED = uuid.UUID("1fd3ab14-6c81-4498-8053-4114cb0b7fc2")
 MEMO_TARGETS = ("project", "document", "case", "code", "coding")
-
-
-def derived_guid(*parts: str) -> str:
-    return uuid.uuid5(_DERIVED, "/".join(parts)).hex
 
 
 @dataclass
@@ -43,9 +37,11 @@ class ExportReport:
     output: str
     counts: dict[str, int] = field(default_factory=dict)
     not_carried: dict[str, int] = field(default_factory=dict)
+    cancelled: bool = False
 
     def as_dict(self) -> dict:
-        return {"output": self.output, "exported": self.counts, "not_carried": self.not_carried}
+        return {"output": self.output, "exported": self.counts, "not_carried": self.not_carried,
+                "cancelled": self.cancelled}
 
 
 def _timestamp(seconds: int | None) -> str | None:
@@ -94,11 +90,19 @@ def _memos(conn, guid_of: dict[tuple[str, int | None], str], coders: dict[int, s
     return notes, refs, links
 
 
-def _code_tree(conn, notes: dict[str, list[str]]) -> list[m.Code]:
+def _code_tree(conn, notes: dict[str, list[str]], memo_notes: list[m.Note]) -> list[m.Code]:
+    """The codebook as a tree; a code's own memo field travels as a note of its own
+    (``memo_notes``), which an import recognises by its GUID and puts back in that field."""
     rows = code_store.list_all(conn)  # in codebook order
-    nodes = {c.id: m.Code(c.guid, c.name, c.status == "active", c.color,
-                          refi_codes.describe(c.definition, c.inclusion, c.exclusion, c.example, c.memo),
-                          notes.get(c.guid, [])) for c in rows}
+    nodes = {}
+    for c in rows:
+        refs = list(notes.get(c.guid, []))
+        if c.memo:
+            memo_notes.append(m.Note(code_memo_guid(c.guid), None, c.memo))
+            refs.insert(0, memo_notes[-1].guid)
+        description = qdc.describe({"definition": c.definition, "inclusion": c.inclusion,
+                                    "exclusion": c.exclusion, "example": c.example})
+        nodes[c.id] = m.Code(c.guid, c.name, c.status == "active", c.color, description or None, refs)
     top = []
     for c in rows:
         (nodes[c.parent_id].children if c.parent_id in nodes else top).append(nodes[c.id])
@@ -139,17 +143,20 @@ def export_qdpx(db: Database, out: str | Path, progress: Progress = SILENT) -> E
         linked.setdefault(row["case_id"], []).append(doc_guid[row["document_id"]])
 
     meta = db.meta()
+    code_memos: list[m.Note] = []
     project = m.Project(name=db.path.stem, origin=f"QualCode {__version__}", created=meta.get("created_at"),
                         users=[m.User(c.guid, c.name) for c in sorted(coders, key=lambda c: (c.name, c.guid))],
-                        codes=_code_tree(conn, note_refs), variables=case_vars + doc_vars,
-                        notes=notes, links=links, note_refs=note_refs.get("project", []))
+                        codes=_code_tree(conn, note_refs, code_memos), variables=case_vars + doc_vars,
+                        links=links, note_refs=note_refs.get("project", []))
+    project.notes = code_memos + notes
     project.cases = [m.Case(c.guid, c.name, c.memo, case_values.get(c.guid, []), sorted(linked.get(c.id, [])))
                      for c in cases]
     evidence = 0
     for i, d in enumerate(documents):
         progress.report(i, len(documents), d["name"])
-        if progress.cancelled:
-            raise InvalidInput("export cancelled; nothing written")
+        if progress.cancelled:  # nothing has been written yet
+            report.cancelled = True
+            return report
         source = m.TextSource(d["guid"], d["name"], d["text"], created=d["created_at"], description=d["memo"],
                               notes=note_refs.get(d["guid"], []), values=doc_values.get(d["guid"], []))
         for c in sorted(coding_rows[d["id"]], key=lambda c: (c.start, c.end, c.guid)):

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from ..core.textmap import PositionMap
 from ..errors import InvalidInput, ProjectError
-from ..io.refi import archive, codes as refi_codes, model as m, variables as refi_vars
+from ..io import qdc
+from ..io.refi import archive, model as m, variables as refi_vars
 from ..io.refi.project import read_project
 from ..io.refi.xmltools import is_guid
 from ..store import audit, cases as case_store, codes as code_store, documents as doc_store, transfer
@@ -166,18 +167,18 @@ class _Planner:
             if name != code.name:
                 self.report.warnings.append(f"code {code.name!r} imported as {name!r}"
                                             + (" (a code name cannot contain '/')" if "/" in raw else ""))
-            color = refi_codes.color(code.color)
-            if code.color and color is None:
+            color = qdc.color(code.color)
+            if code.color and code.color.strip() and color is None:
                 self.report.warnings.append(f"code {name!r}: colour {code.color!r} is not a colour; left out")
-            fields = refi_codes.fields_of(code.description)
-            fields["color"] = color
-            key_of[id(code)] = len(self.plan.codes)
+            fields: dict[str, str | None] = dict(qdc.parse_description(code.description), color=color)
+            key = key_of[id(code)] = len(self.plan.codes)
             self.plan.codes.append({"name": name, "parent": parent_key, "fields": fields,
                                     "guid": self._guid("code", code.guid, f"code {name!r}"),
                                     "status": "active" if code.codable else "retired"})
             if code.guid:
-                self.code_of.setdefault(code.guid, key_of[id(code)])
-            self.note_targets += [(n, "code", key_of[id(code)], "") for n in code.notes]
+                self.code_of.setdefault(code.guid, key)
+            own_memo = m.code_memo_guid(code.guid) if code.guid else None
+            self.note_targets += [(n, "code.memo" if n == own_memo else "code", key, "") for n in code.notes]
 
     # -- variables ------------------------------------------------------------------------------------
     def _values(self, values: list[m.Value], scope: str, where: str) -> tuple[dict[str, str | None], list]:
@@ -382,6 +383,9 @@ class _Planner:
             text = prefix + text if text else prefix.strip()
             if not text:
                 self.report.skipped.append((f"note {note.name or guid!r}", "it is empty"))
+                continue
+            if target_type == "code.memo":  # the code's own memo field, as QualCode exports it
+                self.plan.codes[key]["fields"]["memo"] = text
                 continue
             self.plan.memos.append({"target_type": target_type, "target": key, "text": text,
                                     "coder": self.coder(note.user) if note.user else None,

@@ -159,9 +159,17 @@ def test_unlabelled_paragraphs_continue_the_previous_turn(line):
     assert cut(text, turns)[0] == f"Halden: First.\n\n{line}"
 
 
-def test_a_label_inside_a_paragraph_is_not_a_new_turn():
-    text = "Interviewer: one\nHalden: same paragraph\n\nHalden: new paragraph"
-    assert [t[2] for t in seg.speaker_turns(text)] == ["Interviewer", "Halden"]
+def test_turns_on_consecutive_lines_of_a_dialogue_block_are_separate():
+    """Many transcripts have no blank line between turns."""
+    text = "Interviewer: one\nHalden: same paragraph\ncontinued\n\nHalden: new paragraph"
+    turns = seg.speaker_turns(text)
+    assert [t[2] for t in turns] == ["Interviewer", "Halden", "Halden"]
+    assert cut(text, turns) == ["Interviewer: one", "Halden: same paragraph\ncontinued", "Halden: new paragraph"]
+
+
+def test_labelled_lines_of_a_paragraph_that_opens_without_a_label_are_not_turns():
+    text = "Interview 3, wave 1\nDate: 2023-03-14\nPlace: the office\n\nQ: Why?\nA: Because."
+    assert [t[2] for t in seg.speaker_turns(text)] == ["Q", "A"]
 
 
 @pytest.mark.parametrize("indent", ["  ", "\t", " \t "])

@@ -20,8 +20,8 @@ from .model import Code, Findings, local
 from .xmltools import child, guid_attr, read_guid
 
 
-def codes_element(codes: list[Code], with_notes: bool = True) -> Element:
-    """``<Codes>`` for a tree; ``with_notes`` writes NoteRefs (projects have them, codebooks not)."""
+def codes_element(codes: list[Code]) -> Element:
+    """``<Codes>`` for a tree, in the order given."""
     root = Element("Codes")
     stack = [(root, c) for c in reversed(codes)]
     while stack:
@@ -30,9 +30,8 @@ def codes_element(codes: list[Code], with_notes: bool = True) -> Element:
                    isCodable="true" if code.codable else "false", color=color(code.color))
         if code.description:
             child(el, "Description", code.description)
-        if with_notes:
-            for note in code.notes:
-                child(el, "NoteRef", targetGUID=guid_attr(note))
+        for note in code.notes:
+            child(el, "NoteRef", targetGUID=guid_attr(note))
         stack.extend((el, c) for c in reversed(code.children))
     return root
 

@@ -9,10 +9,15 @@ Positions are the writer's: code points over the source text as that program cou
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 NS = "urn:QDA-XML:project:1.0"
+# GUIDs QualCode must invent for an export (selections, links, variables, code memos) are
+# name-based UUIDs under this namespace, made from stored GUIDs and names: stable from one
+# export to the next, and recognisable when the file comes back.
+_DERIVED = uuid.UUID("1fd3ab14-6c81-4498-8053-4114cb0b7fc2")
 VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")  # typeOfVariable
 
 
@@ -155,3 +160,12 @@ def walk_codes(codes: list[Code]):
         code, parent = stack.pop()
         yield code, parent
         stack.extend((child, code) for child in reversed(code.children))
+
+
+def derived_guid(*parts: str) -> str:
+    return uuid.uuid5(_DERIVED, "/".join(parts)).hex
+
+
+def code_memo_guid(code_guid: str) -> str:
+    """The note that carries a code's own memo field (as opposed to memos about the code)."""
+    return derived_guid("code-memo", code_guid)

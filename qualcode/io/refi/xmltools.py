@@ -1,5 +1,5 @@
-"""Small pieces shared by the REFI-QDA readers and writers: safe text for XML, GUID
-attributes, and the text of a child element.
+"""Small pieces shared by the REFI-QDA readers and writers: elements with XML-safe text,
+GUID attributes, and the text of a child element.
 
 Elements are built without a namespace and the root carries ``xmlns`` itself, so writing a
 file never registers a namespace prefix globally.
@@ -12,23 +12,17 @@ from xml.etree.ElementTree import Element, SubElement
 
 from ...core import guids
 from ...errors import InvalidInput
+from ..qdc import xml_safe  # characters XML cannot carry (stray control characters) become spaces
 from .model import local
 
-# Characters XML 1.0 cannot carry at all, even escaped. Stored text may hold a few (the
-# importers tolerate stray control characters); in names and notes they become U+FFFD.
 _STORED = re.compile("[0-9a-f]{32}")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def clean(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
 
 
 def child(parent: Element, tag: str, text: str | None = None, **attrs: str | None) -> Element:
     """A sub-element with the attributes that have a value, in the order given."""
-    el = SubElement(parent, tag, {k: clean(v) for k, v in attrs.items() if v is not None})
+    el = SubElement(parent, tag, {k: xml_safe(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        el.text = clean(text)
+        el.text = xml_safe(text)
     return el
 
 
