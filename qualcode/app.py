@@ -26,16 +26,35 @@ def _parse_span(span: str) -> tuple[int, int]:
     return start, end
 
 
-def _quiet_offscreen() -> None:
-    """Drop the offscreen platform's note that it cannot resize windows to their size hints
-    (harmless for a screenshot), so stderr carries only QualCode's own messages."""
-    from PySide6.QtCore import qInstallMessageHandler
+# Qt messages known to be harmless, dropped so that stderr carries only what matters (a
+# screenshot of a bad project must print exactly its one ``error:`` line). The offscreen
+# platform says this whenever a window is shown: it cannot resize windows to their size hints.
+HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
+_filter_installed = False
 
-    def handler(_mode, _context, message: str) -> None:
-        if "propagateSizeHints" not in message:
-            sys.stderr.write(message + "\n")
 
-    qInstallMessageHandler(handler)
+def install_qt_message_filter() -> None:
+    """Route Qt's messages through a handler that drops :data:`HARMLESS_QT_MESSAGES` and passes
+    every other message on unchanged: to the handler installed before (pytest-qt's, say), else
+    to stderr formatted as Qt's own handler formats it (``QT_MESSAGE_PATTERN``). Once per process."""
+    global _filter_installed
+    if _filter_installed:
+        return
+    from PySide6.QtCore import qFormatLogMessage, qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message: str) -> None:
+        if message in HARMLESS_QT_MESSAGES:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(mode, context, message) + "\n")
+            sys.stderr.flush()
+
+    previous = qInstallMessageHandler(handler)
+    _filter_installed = True
 
 
 def _open_for_screenshot(window, path: Path) -> None:
@@ -58,6 +77,7 @@ def run_gui(project: str | None = None, screenshot: str | None = None, document:
     picker) set the scene for documentation screenshots; ``coder`` codes as that coder."""
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    install_qt_message_filter()
     from PySide6.QtWidgets import QApplication
 
     from .errors import QualCodeError
@@ -70,7 +90,6 @@ def run_gui(project: str | None = None, screenshot: str | None = None, document:
     window = MainWindow(restore_state=not screenshot)  # screenshots ignore the user's saved layout
     if screenshot:
         window.resize(*_parse_size(size))
-        _quiet_offscreen()
     else:
         window.show()
     if project:

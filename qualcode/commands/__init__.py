@@ -4,4 +4,4 @@ A module here imports only the standard library at load time; its handlers impor
 services they call, so ``qualcode --help`` loads no Qt, spaCy, pandas or numpy.
 """
 
-MODULES = ["project", "documents", "codebook", "codings", "agreement", "stories", "search", "reports", "gui", "refi"]
+MODULES = ["project", "documents", "codebook", "codings", "agreement", "stories", "search", "reports", "gui", "refi", "maintenance"]

@@ -15,7 +15,8 @@ def cmd_codebook_import(a) -> None:
 
     with open_project(a.project) as db:
         result = import_file(db, a.file)
-    note = f"; {result['ignored_sets']} set(s) ignored" if result.get("ignored_sets") else ""
+    note = f", {result['unchanged']} unchanged" if result.get("unchanged") else ""
+    note += f"; {result['ignored_sets']} set(s) ignored (QualCode has no code sets)" if result.get("ignored_sets") else ""
     print(f"codebook: {result['created']} code(s) created, {result['updated']} updated{note}")
 
 

@@ -1,7 +1,7 @@
 """Story lineage: derived measures over the tellings of one story.
 
 Pure functions over small frozen dataclasses, so the store converts its rows once and every
-measure can be tested on hand-made stories (no Qt, no SQL, no networkx here). The vocabulary is
+measure can be tested on hand-made stories (no Qt, no SQL; networkx for the transmission graph). The vocabulary is
 borrowed from textual criticism (see STORY_LINEAGE.md): a *reference* telling plays the part of
 the archetype, each :class:`Discrepancy` is one entry of the critical apparatus, and tellings that
 share a discrepancy the reference lacks (a *shared innovation*) are suggested as related.
@@ -16,11 +16,14 @@ unknown tellings) raises :class:`ValueError`: the store guarantees these, so see
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
 import unicodedata
-from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+import networkx as nx
 
 __all__ = [
     "DISCREPANCY_TYPES",
@@ -398,102 +401,23 @@ def _successors(
     return succ
 
 
-def _components(
-    nodes: Sequence[TellingId], succ: Mapping[TellingId, Sequence[TellingId]]
-) -> list[list[TellingId]]:
-    """Strongly connected components (iterative Kosaraju; succ must stay within nodes)."""
-    finished: list[TellingId] = []
-    seen: set[TellingId] = set()
-    for start in nodes:
-        if start in seen:
-            continue
-        seen.add(start)
-        stack = [(start, iter(succ[start]))]
-        while stack:
-            node, rest = stack[-1]
-            for nxt in rest:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append((nxt, iter(succ[nxt])))
-                    break
-            else:
-                stack.pop()
-                finished.append(node)
-    pred: dict[TellingId, list[TellingId]] = defaultdict(list)
-    for node in nodes:
-        for nxt in succ[node]:
-            pred[nxt].append(node)
-    components, assigned = [], set()
-    for start in reversed(finished):
-        if start in assigned:
-            continue
-        assigned.add(start)
-        component, stack = [], [start]
-        while stack:
-            node = stack.pop()
-            component.append(node)
-            for prev in pred[node]:
-                if prev not in assigned:
-                    assigned.add(prev)
-                    stack.append(prev)
-        components.append(component)
-    return components
+def _graph(succ: Mapping[TellingId, Sequence[TellingId]]) -> "nx.DiGraph":
+    graph = nx.DiGraph()
+    graph.add_nodes_from(succ)
+    graph.add_edges_from((a, b) for a, targets in succ.items() for b in targets)
+    return graph
 
 
-def _unblock(node: TellingId, blocked: set, blocked_by: dict[TellingId, set]) -> None:
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if node in blocked:
-            blocked.discard(node)
-            stack.extend(blocked_by[node])
-            blocked_by[node].clear()
-
-
-def _simple_cycles(
-    nodes: Sequence[TellingId], succ: Mapping[TellingId, Sequence[TellingId]], limit: int
-) -> list[list[TellingId]]:
-    """Elementary cycles by Johnson's algorithm (iterative, so it cannot recurse or loop)."""
-    position = {node: i for i, node in enumerate(nodes)}
-    cycles = [[node] for node in nodes if node in succ[node]]
-    graph = {node: [n for n in succ[node] if n != node] for node in nodes}
-
-    def within(members: Sequence[TellingId]) -> dict[TellingId, list[TellingId]]:
-        keep = set(members)
-        return {node: [n for n in graph[node] if n in keep] for node in members}
-
-    pending = [c for c in _components(nodes, graph) if len(c) > 1]
-    while pending and len(cycles) < limit:
-        component = sorted(pending.pop(), key=position.__getitem__)
-        start, sub = component[0], within(component)
-        path, blocked, closed = [start], {start}, set()
-        blocked_by: dict[TellingId, set] = defaultdict(set)
-        stack = [(start, list(reversed(sub[start])))]
-        while stack and len(cycles) < limit:
-            node, todo = stack[-1]
-            if todo:
-                nxt = todo.pop()
-                if nxt == start:
-                    cycles.append(path[:])
-                    closed.update(path)
-                elif nxt not in blocked:
-                    path.append(nxt)
-                    stack.append((nxt, list(reversed(sub[nxt]))))
-                    closed.discard(nxt)
-                    blocked.add(nxt)
-                    continue
-            if not todo:
-                if node in closed:
-                    _unblock(node, blocked, blocked_by)
-                else:
-                    for nxt in sub[node]:
-                        blocked_by[nxt].add(node)
-                stack.pop()
-                path.pop()
-        rest = component[1:]
-        pending.extend(c for c in _components(rest, within(rest)) if len(c) > 1)
+def _cycles(graph: "nx.DiGraph", limit: int) -> list[list[TellingId]]:
+    """Elementary cycles (networkx's Johnson algorithm, bounded), each starting at its earliest
+    telling, shortest first."""
+    position = {node: i for i, node in enumerate(graph)}
+    cycles = []
+    for cycle in itertools.islice(nx.simple_cycles(graph), limit):
+        first = min(range(len(cycle)), key=lambda i: position[cycle[i]])
+        cycles.append(cycle[first:] + cycle[:first])
     cycles.sort(key=lambda c: (len(c), [position[n] for n in c]))
-    return cycles[:limit]
+    return cycles
 
 
 FIRST_HAND = ("protagonist", "eyewitness")
@@ -510,20 +434,12 @@ def generations(tellings: Iterable[Telling], transmissions: Iterable[Transmissio
     has hearsay whose source is unknown.
     """
     tellings = list(tellings)
-    succ = _successors(tellings, transmissions)
+    graph = _graph(_successors(tellings, transmissions))
     generation: dict[TellingId, int | None] = {t.id: None for t in tellings}
-    queue: deque[TellingId] = deque()
-    for t in tellings:
-        if t.role in FIRST_HAND:
-            generation[t.id] = 0
-            queue.append(t.id)
-    while queue:
-        node = queue.popleft()
-        for nxt in succ[node]:
-            if generation[nxt] is None:
-                generation[nxt] = generation[node] + 1
-                queue.append(nxt)
-    return LineageGraph(generation, _simple_cycles(list(succ), succ, MAX_CYCLES))
+    sources = [t.id for t in tellings if t.role in FIRST_HAND]
+    if sources:
+        generation.update(nx.multi_source_dijkstra_path_length(graph, sources))
+    return LineageGraph(generation, _cycles(graph, MAX_CYCLES))
 
 
 # --------------------------------------------------------------------------------------------
@@ -595,21 +511,6 @@ def _innovation_text(d: Discrepancy, telling: Telling, labels: Mapping[ElementId
     return f"{d.type} of {names}"
 
 
-def _reachable(succ: Mapping[TellingId, Sequence[TellingId]]) -> dict[TellingId, set[TellingId]]:
-    """Tellings reachable from each telling along transmissions (excluding itself unless cyclic)."""
-    reach = {}
-    for start in succ:
-        seen: set[TellingId] = set()
-        queue = deque(succ[start])
-        while queue:
-            node = queue.popleft()
-            if node not in seen:
-                seen.add(node)
-                queue.extend(succ[node])
-        reach[start] = seen
-    return reach
-
-
 def _suggest(
     tellings: Sequence[Telling],
     found: Mapping[TellingId, Sequence[Discrepancy]],
@@ -628,11 +529,9 @@ def _suggest(
         for t in tellings
     }
     coded = {tid: frozenset(by_code) for tid, by_code in innovations.items()}
-    reach = _reachable(succ)
-    ancestors: dict[TellingId, set[TellingId]] = {t.id: set() for t in tellings}
-    for source, targets in reach.items():
-        for target in targets:
-            ancestors[target].add(source)
+    graph = _graph(succ)
+    reach = {t.id: nx.descendants(graph, t.id) for t in tellings}
+    ancestors = {t.id: nx.ancestors(graph, t.id) for t in tellings}
     position = {t.id: i for i, t in enumerate(tellings)}
     texts: dict[TellingId, list[str]] = {}  # written once per telling that gets suggested
     suggestions = []

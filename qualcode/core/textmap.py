@@ -29,8 +29,8 @@ class PositionMap:
     are over the text with line ends already unified), so line ends shift nothing.
     ``length`` is the length of the text as the writer counted it: valid positions are
     ``0 <= pos <= length``. A position inside a sequence that NFC fuses into one character
-    (between ``e`` and its combining accent) maps to the end of that character. Raises InvalidInput where ``normalise`` would (empty or
-    binary text).
+    (between ``e`` and its combining accent) maps to the end of that character. Raises
+    InvalidInput where ``normalise`` would (empty or binary text).
     """
 
     def __init__(self, raw: str, name: str = "the text", crlf_is_one: bool = False):

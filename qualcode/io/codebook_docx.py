@@ -34,11 +34,41 @@ _FIELDS = (("definition", "Definition"), ("inclusion", "Use when"), ("exclusion"
            ("example", "Typical example"))
 
 
-def _labelled(doc, label: str, text: str, italic: bool = False) -> None:
-    p = doc.add_paragraph()
-    p.add_run(f"{label}: ").bold = True
-    run = p.add_run(xml_safe(text))
-    run.italic = italic
+class _Writer:
+    """Appends paragraphs to the end of the body directly. python-docx's ``add_paragraph``
+    searches the body for its section properties on every call and resolves the style by
+    scanning all styles, which made a codebook of 5,000 codes take 19 s instead of 3."""
+
+    def __init__(self, doc):
+        from docx.oxml.ns import qn
+
+        self.doc = doc
+        self.body = doc.element.body
+        self.section = self.body.find(qn("w:sectPr"))
+        if self.section is not None:
+            self.body.remove(self.section)
+        self.styles = {}
+
+    def paragraph(self, style: str | None = None):
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        p = OxmlElement("w:p")
+        self.body.append(p)
+        if style is not None:
+            if style not in self.styles:
+                self.styles[style] = self.doc.styles[style].style_id
+            p.style = self.styles[style]  # the style id, as Word stores it in <w:pStyle>
+        return Paragraph(p, self.doc)
+
+    def labelled(self, label: str, text: str, italic: bool = False) -> None:
+        p = self.paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(xml_safe(text)).italic = italic
+
+    def close(self) -> None:
+        if self.section is not None:
+            self.body.append(self.section)
 
 
 def write(out: Path, entries: list[Entry], title: str, note: str) -> None:
@@ -47,24 +77,26 @@ def write(out: Path, entries: list[Entry], title: str, note: str) -> None:
 
     doc = Document()
     doc.core_properties.title = xml_safe(title)
-    doc.add_heading(xml_safe(title), level=0)
-    doc.add_paragraph(xml_safe(note))
+    w = _Writer(doc)
+    w.paragraph("Title").add_run(xml_safe(title))
+    w.paragraph().add_run(xml_safe(note))
     for e in entries:
         suffix = "" if e.status == "active" else f" ({e.status})"
-        doc.add_heading(xml_safe(e.name + suffix), level=min(e.depth + 1, 9))
-        where = doc.add_paragraph().add_run(xml_safe(e.path))
+        w.paragraph(f"Heading {min(e.depth + 1, 9)}").add_run(xml_safe(e.name + suffix))
+        where = w.paragraph().add_run(xml_safe(e.path))
         where.italic = True
         where.font.size = Pt(9)
         for key, label in _FIELDS:
             value = getattr(e, key)
             if value:
-                _labelled(doc, label, value, italic=key == "example")
+                w.labelled(label, value, italic=key == "example")
         if e.usage is not None:
             codings, documents = e.usage
-            _labelled(doc, "Use", f"{codings} coding(s) in {documents} document(s)")
+            w.labelled("Use", f"{codings} coding(s) in {documents} document(s)")
         if e.sample is not None:
             document, text = e.sample
-            _labelled(doc, f"Coded in {document}", f"“{' '.join(text.split())}”", italic=True)
+            w.labelled(f"Coded in {document}", f"“{' '.join(text.split())}”", italic=True)
+    w.close()
     try:
         doc.save(str(out))
     except OSError as exc:

@@ -163,6 +163,12 @@ def list_coders(db: Database) -> list[Coder]:
     return coder_store.list_all(db.conn)
 
 
+def last_coder(db: Database) -> str | None:
+    """Who coded last in this project (else its first coder; None when it has no coders): the
+    natural coder to carry on as when the user has not named one."""
+    return coder_store.most_recent(db.conn)
+
+
 # -- CSV exchange ------------------------------------------------------------------------------
 
 def _coder_ids(db: Database, names: Sequence[str] | None) -> list[int] | None:
@@ -231,6 +237,7 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
     i_coder, i_memo, i_ev = col.get("coder"), col.get("memo"), col.get("evidence")
     docs = doc_store.names_and_lengths(db.conn)
     index = codebook.index(db)
+    status = {c.id: c.status for c in code_store.list_all(db.conn)}
     forced = _coder_name(coder) if coder else None
     ncols = len(header)
     parsed = []
@@ -264,6 +271,9 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
                 found = index.find(unguard(ref))
                 if found is None:
                     codepaths.split(unguard(ref))  # a new path must at least be well formed
+                elif status[found] != "active":
+                    raise InvalidInput(f"code {unguard(ref).strip()!r} is {status[found]}; "
+                                       "code with an active code instead")
             except (InvalidInput, NotFound) as exc:
                 raise InvalidInput(f"{path.name} line {line}: {exc}") from None
             code_refs[ref] = found

@@ -15,11 +15,12 @@ copies. Things are matched by what identifies them for a researcher, not by data
 Nothing is dropped silently: every row of every input is either in the output or counted as a
 duplicate of a row that is, and differences between duplicates are reported as conflicts.
 The inputs' change logs (audit) stay in the input files and are reported as not carried.
-OUT is written in one transaction and removed again if anything fails.
+OUT is written in one transaction under a hidden name, and takes its name only when complete.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -27,6 +28,7 @@ from typing import Sequence
 from ..core import codepaths
 from ..errors import InvalidInput, ProjectError
 from ..store import audit, database, documents as doc_store, transfer
+from ..store.snapshots import publish, remove_files
 from .progress import SILENT, Progress
 
 # Tables merged below, in dependency order; meta and audit belong to each project itself.
@@ -87,7 +89,11 @@ def merge_projects(out: str | Path, projects: Sequence[str | Path], progress: Pr
         with database.open_db(p, readonly=True) as db:
             snapshots.append({t: transfer.read(db.conn, t) for t in transfer.user_tables(db.conn)})
     report = MergeReport(str(out))
-    db = database.create(out)
+    # Built under a hidden name and given OUT's name only when complete: a crash (even
+    # kill -9) leaves no OUT that looks like a finished, empty merge.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.merging")
+    remove_files(tmp)
+    db = database.create(tmp)
     try:
         merger = _Merger(report)
         with db.transaction() as conn:
@@ -98,13 +104,13 @@ def merge_projects(out: str | Path, projects: Sequence[str | Path], progress: Pr
             report.totals["coders"] = sorted(merger.coders)
             audit.record(conn, "project.merge", None, sources=[str(p) for p in paths],
                          conflicts=len(report.conflicts), totals=report.totals)
+        db.close()
+        publish(tmp, out)
         progress.report(len(paths) * 2, len(paths) * 2, "done")
     except BaseException:
         db.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{out}{suffix}").unlink(missing_ok=True)
+        remove_files(tmp)
         raise
-    db.close()
     return report
 
 

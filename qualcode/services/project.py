@@ -18,7 +18,16 @@ def new_project(path: str | Path) -> Database:
 
 
 def open_project(path: str | Path, readonly: bool = False) -> Database:
-    return database.open_db(Path(path), readonly=readonly)
+    """Open a project; opening it for writing also makes the rotating backup when one is due
+    (see :mod:`qualcode.services.backup`)."""
+    if readonly:
+        return database.open_db(Path(path), readonly=True)
+    from . import backup
+
+    keep = backup.backups_to_keep()  # a bad setting is reported before anything is opened
+    db = database.open_db(Path(path))
+    backup.on_open(db, keep)
+    return db
 
 
 def info(db: Database) -> dict:

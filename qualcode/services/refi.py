@@ -74,19 +74,21 @@ def _variables(conn, scope: str, owners: dict[int, str], fields: dict[str, dict[
 def _memos(conn, guid_of: dict[tuple[str, int | None], str], coders: dict[int, str], report: ExportReport):
     """(notes, target guid -> note guids, links for cases) from the memo table."""
     notes, refs, links = [], {}, []
-    skipped = 0
+    skipped = {"memos on stories or tellings": 0, "memos on deleted items": 0}
     for row in sorted(transfer.read(conn, "memo"), key=lambda r: (r["created_at"], r["guid"])):
         target = guid_of.get((row["target_type"], row["target_id"]))
-        if row["target_type"] not in MEMO_TARGETS or target is None:
-            skipped += 1
+        if row["target_type"] not in MEMO_TARGETS:
+            skipped["memos on stories or tellings"] += 1
+            continue
+        if target is None:
+            skipped["memos on deleted items"] += 1
             continue
         notes.append(m.Note(row["guid"], None, row["text"], coders.get(row["coder_id"]), row["created_at"]))
         if row["target_type"] == "case":  # a REFI case has no NoteRef: link the note to it
             links.append(m.Link(derived_guid("link", row["guid"], target), row["guid"], target))
         else:
             refs.setdefault(target, []).append(row["guid"])
-    if skipped:
-        report.not_carried["memos on stories or tellings"] = skipped
+    report.not_carried.update({what: n for what, n in skipped.items() if n})
     return notes, refs, links
 
 

@@ -58,10 +58,13 @@ def usage(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
 def first_examples(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
     """code id -> (document name, coded text) of one real coding per code: the first in
     document-name and text order, so the choice is stable from one export to the next."""
+    # choose by ids first: a window over rows that carried the document text would copy the
+    # whole text once per coding into the sorter
     q = (
-        "SELECT code_id, name, substr(text, start + 1, \"end\" - start) FROM ("
-        " SELECT c.code_id, d.name, d.text, c.start, c.\"end\", row_number() OVER ("
-        "  PARTITION BY c.code_id ORDER BY d.name, c.start, c.\"end\", c.id) AS k"
-        " FROM coding c JOIN document d ON d.id = c.document_id) WHERE k = 1"
+        "WITH firsts AS (SELECT id FROM (SELECT c.id, row_number() OVER ("
+        " PARTITION BY c.code_id ORDER BY d.name, c.start, c.\"end\", c.id) AS k"
+        " FROM coding c JOIN document d ON d.id = c.document_id) WHERE k = 1) "
+        "SELECT c.code_id, d.name, substr(d.text, c.start + 1, c.\"end\" - c.start) "
+        "FROM firsts f JOIN coding c ON c.id = f.id JOIN document d ON d.id = c.document_id"
     )
     return {code_id: (doc, text) for code_id, doc, text in conn.execute(q)}

@@ -31,3 +31,12 @@ def ids_by_name(conn: sqlite3.Connection) -> dict[str, int]:
 def acting(conn: sqlite3.Connection, name: str | None) -> int | None:
     """The audit's coder for an edit: the named coder's id, None when unnamed or unknown."""
     return id_by_name(conn, name.strip()) if name and name.strip() else None
+
+
+def most_recent(conn: sqlite3.Connection) -> str | None:
+    """The coder of the most recently made coding, else the first coder; None without coders."""
+    row = conn.execute(
+        "SELECT name FROM coder WHERE id = coalesce("
+        "(SELECT coder_id FROM coding ORDER BY created_at DESC, id DESC LIMIT 1), (SELECT min(id) FROM coder))"
+    ).fetchone()
+    return row[0] if row else None

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from .. import __version__
 from ..errors import ProjectError
+from . import snapshots
 from .lock import ProjectLock
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -129,14 +130,26 @@ def _check_file(path: Path) -> None:
         raise ProjectError(f"{path.name} is not a QualCode project (not an SQLite database)")
 
 
-def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy through SQLite's online backup (safe with WAL and open readers)."""
-    dest = sqlite3.connect(str(target))
+def probe(path: Path) -> int:
+    """The schema version of the project at ``path``, refused as :func:`open_db` refuses it,
+    but without a lock or an upgrade: for backups and restores of any version."""
+    path = Path(path)
+    _check_file(path)
+    conn = None
     try:
-        conn.backup(dest)
+        conn = _connect(path, readonly=True)
+        return _schema_version(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{path.name} cannot be opened as a project: {exc}") from None
     finally:
-        dest.close()
-    return target
+        if conn is not None:
+            conn.close()
+
+
+def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent single-file copy through SQLite's online backup (safe with WAL and open
+    readers), complete under its name or not there at all (see :mod:`.snapshots`)."""
+    return snapshots.copy_from(conn, target, replace=True)
 
 
 def _migrate(db: Database, current: int) -> None:

@@ -9,6 +9,10 @@ commands on the undo stack the dialog is given; each calls one service function 
 :mod:`qualcode.services.adjudicate`, and the consensus figures refresh after every decision,
 undo and redo. The window never runs SQL: everything comes from services.
 
+Comparing (about a second at scale M) and accepting every agreement (a few seconds) run in a
+worker (:mod:`.workers`) on a connection of their own, with progress and Cancel in the
+dialog; the figures arrive through the worker's signals, so the window never freezes.
+
 Hook-up from the main window: ``AgreementDialog(self.db, self.undo_stack, self).show()``.
 """
 
@@ -40,10 +44,12 @@ from PySide6.QtWidgets import (
 
 from ..core.spans import Utf16Map
 from ..errors import QualCodeError
-from ..services import adjudicate, agreement, coding, disagreements, documents
+from ..services import adjudicate, agreement, coding, documents
 from ..services.disagreements import Disagreement
 from .code_colors import FALLBACK
 from .disagreement_model import DisagreementModel
+from .agreement_jobs import accept_job, compare_job, versus_consensus
+from .workers import TaskStrip
 
 CONTEXT = 200  # characters shown before and after a disagreement
 STAT_COLUMNS = ["Code", "Units", "Percent", "Cohen κ", "Fleiss κ", "α"]
@@ -74,11 +80,14 @@ class Decision(QUndoCommand):
 
 
 class AcceptAgreements(QUndoCommand):
-    """Every agreed stretch into the consensus coder, as one undoable step (first redo already run)."""
+    """Every agreed stretch into the consensus coder, as one undoable step (first redo already
+    run, in the worker, which also measured the consensus figures that first redo shows)."""
 
-    def __init__(self, dialog: "AgreementDialog", args: tuple, change: adjudicate.Change):
+    def __init__(self, dialog: "AgreementDialog", args: tuple, change: adjudicate.Change,
+                 versus: dict | None = None):
         super().__init__(f"Accept the agreements of {', '.join(args[0])} into {args[1]}")
         self.dialog, self.args, self.change = dialog, args, change
+        self._versus = versus
         self._skip = True
 
     def redo(self) -> None:
@@ -86,7 +95,8 @@ class AcceptAgreements(QUndoCommand):
             self._skip = False
         else:
             self.change = adjudicate.accept_agreements(self.dialog.db, *self.args).change
-        self.dialog.refresh_consensus()
+        versus, self._versus = self._versus, None
+        self.dialog.refresh_consensus(versus=versus)
 
     def undo(self) -> None:
         adjudicate.undo(self.dialog.db, self.change)
@@ -96,9 +106,14 @@ class AcceptAgreements(QUndoCommand):
 class AgreementDialog(QDialog):
     """Signals:
         changed(): after every decision, undo and redo, so other views can reload codings.
+        comparisonReady(object): a comparison (an ``agreement.Agreement``) is shown.
+        agreementsAccepted(object): "Accept all agreements" finished: the
+            ``adjudicate.AgreementsAccepted``, or None when it was cancelled (nothing changed).
     """
 
     changed = Signal()
+    comparisonReady = Signal(object)
+    agreementsAccepted = Signal(object)
 
     def __init__(self, db, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(parent)
@@ -106,6 +121,7 @@ class AgreementDialog(QDialog):
         self.result: agreement.Agreement | None = None
         self._versus: dict[str, agreement.Agreement | None] = {}  # coder -> coder vs consensus
         self.items: list[Disagreement] = []
+        self._closed = False  # the project is closing: late results from a worker are dropped
         self.setWindowTitle("Compare coders")
         self.resize(1300, 850)
 
@@ -180,20 +196,34 @@ class AgreementDialog(QDialog):
         body.addWidget(upper)
         body.addWidget(passage)
         body.setSizes([420, 430])
+        self.tasks = TaskStrip()
+        self.note = QLabel()
+        self.note.setObjectName("job_note")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.note, 1)
+        bottom.addWidget(self.tasks)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(body, 1)
+        layout.addLayout(bottom)
+        self._inputs = [self.coder_list, self.unit, self.consensus, self.compare_button, passage]
         self._load_coders()
 
     # -- choosing --------------------------------------------------------------------------------
-    def _load_coders(self) -> None:
+    def _load_coders(self, ticked: list[str] | None = None) -> None:
         names = [c.name for c in coding.list_coders(self.db)]
-        compared = [n for n in names if n != DEFAULT_CONSENSUS][:2]
+        compared = ticked if ticked is not None else [n for n in names if n != DEFAULT_CONSENSUS][:2]
         for n in names:
             item = QListWidgetItem(n)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if n in compared else Qt.CheckState.Unchecked)
             self.coder_list.addItem(item)
+
+    def reload_coders(self) -> None:
+        """List the project's coders again (someone may have coded since), keeping the ticks."""
+        ticked = self.chosen_coders()
+        self.coder_list.clear()
+        self._load_coders(ticked)
 
     def chosen_coders(self) -> list[str]:
         return [self.coder_list.item(i).text() for i in range(self.coder_list.count())
@@ -206,25 +236,61 @@ class AgreementDialog(QDialog):
 
     # -- comparing -------------------------------------------------------------------------------
     def compare(self) -> None:
-        try:
-            self.result = agreement.measure(self.db, self.chosen_coders(), self.unit.currentText())
-            self.items = disagreements.find(self.db, self.result.selection.coders, selection=self.result.selection)
-        except QualCodeError as exc:
-            QMessageBox.warning(self, "QualCode", str(exc))
+        """Measure agreement, find the disagreements and measure each coder against the
+        consensus, in a worker on a read-only connection of its own; the dialog fills in when
+        the result arrives (:attr:`comparisonReady`)."""
+        if self.tasks.busy():
             return
+        job = compare_job(self.db.path, self.chosen_coders(), self.unit.currentText(), self.consensus_name())
+        self._start("Comparing", job, self._compared)
+
+    def _compared(self, value) -> None:
+        self._settle()
+        if self._closed:
+            return
+        if value is None:
+            self.note.setText("Comparison cancelled.")
+            return
+        self.result, self.items, versus = value
         self.model.decisions.clear()
-        self._versus.clear()
         self.agreements_button.setEnabled(True)
         self._build_passage_columns()
-        self._fill_stats()
+        self._fill_stats(versus)
         self._fill_list()
+        self.comparisonReady.emit(self.result)
+
+    # -- work in the background ------------------------------------------------------------------
+    def _start(self, title: str, job, on_done) -> None:
+        self.note.clear()
+        for widget in self._inputs:
+            widget.setEnabled(False)
+        self.agreements_button.setEnabled(False)
+        self.tasks.start(title, job, on_done, self._job_failed)
+
+    def _settle(self) -> None:
+        for widget in self._inputs:
+            widget.setEnabled(True)
+        self.agreements_button.setEnabled(self.result is not None)
+
+    def _job_failed(self, message: str) -> None:
+        self._settle()
+        if not self._closed:
+            QMessageBox.warning(self, "QualCode", message)
+
+    def shutdown(self) -> None:
+        """The project is closing: stop a running job (a write not yet committed is rolled
+        back), wait for it, drop what it would deliver, close."""
+        self._closed = True
+        self.tasks.cancel()
+        self.tasks.wait()
+        self.close()
 
     def _consensus_renamed(self) -> None:
         """Decisions go to the coder named here: show that coder's column and figures."""
         if self.result is not None and self.consensus_name() not in self.views:
             self.compare()
 
-    def _fill_stats(self) -> None:
+    def _fill_stats(self, versus: dict | None = None) -> None:
         res = self.result
         rows = [("(overall)", res.overall), *res.per_code.items()]
         coders = res.selection.coders
@@ -240,7 +306,7 @@ class AgreementDialog(QDialog):
             for c, v in enumerate(values):
                 self._set_cell(r, c, str(v))
         self.stats.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self._fill_consensus_figures()
+        self._fill_consensus_figures(versus=versus)
         self.stats.blockSignals(False)
         self.stats.selectRow(0)
 
@@ -250,24 +316,16 @@ class AgreementDialog(QDialog):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.stats.setItem(row, col, item)
 
-    def _fill_consensus_figures(self, code: str | None = None) -> None:
-        """Alpha between each compared coder and the consensus coder, per code and overall, on
-        the same unit, codes and documents: these move as decisions are made. With ``code``,
-        only that code is computed again and the overall figure pooled anew."""
+    def _fill_consensus_figures(self, code: str | None = None, versus: dict | None = None) -> None:
+        """The coders-versus-consensus columns (:func:`versus_consensus`): these move as
+        decisions are made. ``versus``: figures a worker has already measured."""
         res = self.result
         paths = list(res.per_code)
-        docs = list(res.selection.doc_names) or None
+        if versus is None:
+            versus = versus_consensus(self.db, res, self.consensus_name(), self._versus, code)
+        self._versus = versus
         for i, coder in enumerate(res.selection.coders):
-            pair = [coder, self.consensus_name()]
-            try:
-                known = self._versus.get(coder)
-                if code is not None and known is not None:
-                    self._versus[coder] = known.updated(agreement.measure(self.db, pair, res.unit, [code], docs))
-                else:
-                    self._versus[coder] = agreement.measure(self.db, pair, res.unit, paths or None, docs)
-            except QualCodeError:  # no consensus coder yet
-                self._versus[coder] = None
-            vs = self._versus[coder]
+            vs = versus[coder]
             rows = [vs.overall if vs else None, *((vs.per_code.get(p) if vs else None) for p in paths)]
             for r, stats in enumerate(rows):
                 alpha = agreement.stats_json(stats)["krippendorff_alpha"] if stats else None
@@ -384,23 +442,33 @@ class AgreementDialog(QDialog):
         self.select_row(row + 1)
 
     def accept_agreements(self) -> None:
-        """Copy what the compared coders agree on into the consensus coder (one undoable step)."""
-        if self.result is None:
+        """Copy what the compared coders agree on into the consensus coder, as one undoable
+        step, in a worker on a connection of its own. Cancel before it is done rolls the
+        whole step back; the result arrives through :attr:`agreementsAccepted`."""
+        if self.result is None or self.tasks.busy():
             return
-        sel = self.result.selection
-        args = (list(sel.coders), self.consensus_name(), list(self.result.per_code) or None,
-                list(sel.doc_names) or None)
-        try:
-            done = adjudicate.accept_agreements(self.db, *args)
-        except QualCodeError as exc:
-            QMessageBox.warning(self, "QualCode", str(exc))
-            return
-        self.undo_stack.push(AcceptAgreements(self, args, done.change))
+        res, sel = self.result, self.result.selection
+        args = (list(sel.coders), self.consensus_name(), list(res.per_code) or None, list(sel.doc_names) or None)
+        job = accept_job(self.db.path, self.db.readonly, res, args)
+        self._start("Accepting agreements", job, lambda value: self._accepted(args, value))
 
-    def refresh_consensus(self, code: str | None = None) -> None:
+    def _accepted(self, args: tuple, value) -> None:
+        self._settle()
+        if self._closed:
+            return
+        if value is None:
+            self.note.setText("Cancelled: nothing was changed.")
+            self.agreementsAccepted.emit(None)
+            return
+        done, versus = value
+        self.note.setText(f"Accepted {done.stretches} agreed stretch(es) into {done.into}.")
+        self.undo_stack.push(AcceptAgreements(self, args, done.change, versus))
+        self.agreementsAccepted.emit(done)
+
+    def refresh_consensus(self, code: str | None = None, versus: dict | None = None) -> None:
         """After the consensus coder changed (in ``code`` only, when given): its figures and
         the passage shown."""
-        self._fill_consensus_figures(code)
+        self._fill_consensus_figures(code, versus)
         self._show_passage()
         self.changed.emit()
 

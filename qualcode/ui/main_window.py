@@ -26,6 +26,7 @@ from .. import __version__
 from ..errors import ProjectLocked, QualCodeError
 from ..services import cases, coding, documents, project
 from . import menus
+from .analysis_actions import AnalysisPanels
 from .code_picker import CodePicker
 from .codebook_editing import CodebookEditing
 from .codebook_panel import CodebookPanel
@@ -33,7 +34,7 @@ from .coding_actions import CodingActions
 from .document_view import DocumentView, tooltip_line
 from .documents_panel import DocumentsPanel
 from .memo_panel import MemoPanel
-from .preferences import Preferences, PreferencesDialog, settings
+from .preferences import Preferences, PreferencesDialog, settings, starting_coder
 from .project_files import ProjectFiles
 from .search_panel import SearchPanel
 from .segments_panel import CODE, Segment, SegmentsPanel
@@ -84,6 +85,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         self.resizeDocks([self.docks["documents"], self.docks["codebook"]], [275, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["codebook"], self.docks["memos"]], [480, 300], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["segments"]], [190], Qt.Orientation.Vertical)
+        self.analysis = AnalysisPanels(self)  # reports, stories, agreement
 
         menus.build(self)
         for dock in self.docks.values():
@@ -143,7 +145,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
                 return
             db = project.open_project(path, readonly=True)
         self.close_project()
-        s = self.session = Session(db, self.prefs.coder, self)
+        s = self.session = Session(db, starting_coder(self.prefs, db), self)
         self.undo_group.addStack(s.undo_stack)
         self.undo_group.setActiveStack(s.undo_stack)
         s.codesChanged.connect(self._codes_changed)
@@ -156,6 +158,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         self.codebook.set_session(s)
         self.memos.set_session(s)
         self.search.set_session(s)
+        self.analysis.set_session(s)
         self.coding_actions.set_session(s, self._load_recent_codes())
         self._fill_coder_boxes()
         self._load_documents()
@@ -172,6 +175,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         if self.tasks.busy():
             self.tasks.cancel()
         self.tasks.wait()  # a running job finishes its transaction first
+        self.analysis.set_session(None)
         s, self.session = self.session, None
         self.undo_group.removeStack(s.undo_stack)
         for panel in (self.codebook, self.memos, self.search):
@@ -201,7 +205,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         for key in ("import", "pick", "invivo", "remove", "fit", "new_code", "new_subcode", "rename_code",
                     "color_code", "delete_code"):
             self.act[key].setEnabled(writable)
-        for key in ("next_doc", "prev_doc", "next_coding", "prev_coding", "search"):
+        for key in ("next_doc", "prev_doc", "next_coding", "prev_coding", "search", "agreement", "reports", "stories"):
             self.act[key].setEnabled(open_)
 
     def _load_documents(self) -> None:
@@ -217,6 +221,9 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         self.codebook.set_counts(coding.counts_by_code(s.db, s.coder_filter))
 
     # -- documents -------------------------------------------------------------------------------------
+    def document_name(self) -> str | None:
+        return self._doc_names.get(self.view.document_id)
+
     def show_document(self, name: str) -> None:
         """Open a document by name (the ``--document`` option)."""
         doc_id = next((i for i, n in self._doc_names.items() if n == name), None)
@@ -476,22 +483,11 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
     def _update_status(self) -> None:
         s = self.session
         self.coder_label.setText(f"Coder: {s.coder}" if s else "No project open")
-        name = self._doc_names.get(self.view.document_id, "") if s else ""
+        name = (self.document_name() or "") if s else ""
         self.doc_label.setText(f"{name} · {len(self.view.painted.codings)} codings" if name else "")
         start, end = self.view.selection_span()
         self.sel_label.setText(f"Selection {start}–{end} ({end - start} characters)" if end > start
                                else f"Position {start}" if name else "")
-
-    def _save_recent_codes(self) -> None:
-        if self.session is not None and self._persist:
-            uuid = self.session.db.meta().get("project_uuid", "")
-            settings().setValue(f"recent_codes/{uuid}", [str(c) for c in self.coding_actions.recent])
-
-    def _load_recent_codes(self) -> list[int]:
-        uuid = self.session.db.meta().get("project_uuid", "")
-        raw = settings().value(f"recent_codes/{uuid}", []) if self._persist else []
-        return [int(x) for x in (raw if isinstance(raw, list) else [raw]) if str(x).isdigit()]
-
 
 
 def show_error(parent: QWidget | None, message: str) -> None:

@@ -109,6 +109,17 @@ def build(w) -> None:
     view_menu.addSeparator()
     w.panels_menu = view_menu.addMenu("&Panels")
 
+    analysis_menu = mb.addMenu("&Analysis")
+    an = w.analysis
+    a["agreement"] = _action(w, "Inter-coder &agreement…", an.open_agreement, ["Ctrl+Shift+A"], "act_agreement",
+                             "Compare coders, browse their disagreements and build a consensus coder")
+    a["reports"] = _action(w, "&Reports", an.show_reports, ["Ctrl+Shift+R"], "act_reports",
+                           "Code frequencies, co-occurrence, coded segments and crosstabs, with export")
+    a["stories"] = _action(w, "&Stories", an.show_stories, ["Ctrl+Shift+T"], "act_stories",
+                           "Stories, their tellings, variants and lineage")
+    for key in ("agreement", "reports", "stories"):
+        analysis_menu.addAction(a[key])
+
     help_menu = mb.addMenu("&Help")
     a["shortcuts"] = _action(w, "&Keyboard shortcuts", w.show_shortcuts, [QKeySequence.StandardKey.HelpContents, "F1"],
                              "act_shortcuts")

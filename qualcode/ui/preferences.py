@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..services import coding
+
 ORGANISATION = APPLICATION = "QualCode"
 DEFAULT_SPACY_MODEL = "en_core_web_sm"
 DEFAULT_FONT_SIZE = 10
@@ -38,6 +40,13 @@ def _default_coder() -> str:
         return "coder"
 
 
+def starting_coder(prefs: "Preferences", db) -> str:
+    """Whom a project opens coding as: the coder named in the preferences, else whoever coded
+    last in this project (so reopening a colleague's copy does not add a coder called after
+    the login), else the login name."""
+    return prefs.coder or coding.last_coder(db) or _default_coder()
+
+
 @dataclass
 class Preferences:
     coder: str
@@ -51,7 +60,7 @@ class Preferences:
         s = settings()
         family = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
         return cls(
-            coder=str(s.value("coder/name", "") or _default_coder()),
+            coder=" ".join(str(s.value("coder/name", "") or "").split()),  # "": not chosen
             font_family=str(s.value("view/font_family", "") or family),
             font_size=int(s.value("view/font_size", DEFAULT_FONT_SIZE)),
             spacy_model=str(s.value("nlp/spacy_model", "") or DEFAULT_SPACY_MODEL),
@@ -80,6 +89,7 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.coder = QLineEdit(prefs.coder)
         self.coder.setObjectName("pref_coder")
+        self.coder.setPlaceholderText(f"the project's last coder, else {_default_coder()}")
         self.font_family = QFontComboBox()
         self.font_family.setCurrentFont(QFont(prefs.font_family))
         self.font_size = QSpinBox()
@@ -105,7 +115,7 @@ class PreferencesDialog(QDialog):
 
     def result_preferences(self) -> Preferences:
         return Preferences(
-            coder=" ".join(self.coder.text().split()) or _default_coder(),
+            coder=" ".join(self.coder.text().split()),
             font_family=self.font_family.currentFont().family(),
             font_size=self.font_size.value(),
             spacy_model=self.spacy_model.text().strip() or DEFAULT_SPACY_MODEL,

@@ -50,6 +50,17 @@ class ProjectFiles:
         self._enable()
         self.show_error(message)
 
+    # -- what the window remembers per project ---------------------------------------------------------
+    def _save_recent_codes(self) -> None:
+        if self.session is not None and self._persist:
+            uuid = self.session.db.meta().get("project_uuid", "")
+            settings().setValue(f"recent_codes/{uuid}", [str(c) for c in self.coding_actions.recent])
+
+    def _load_recent_codes(self) -> list[int]:
+        uuid = self.session.db.meta().get("project_uuid", "")
+        raw = settings().value(f"recent_codes/{uuid}", []) if self._persist else []
+        return [int(x) for x in (raw if isinstance(raw, list) else [raw]) if str(x).isdigit()]
+
     def _remember_project(self, path: Path) -> None:
         if not self._persist:
             return

@@ -1,5 +1,6 @@
 """File › Import / Export REFI-QDA project: the two actions, run in the background with a
-progress dialog (Cancel stops at the next safe point) and a summary when done.
+progress dialog (Cancel stops at the next safe point) and a summary when done. The window
+stays usable meanwhile; the two actions are disabled until the job ends.
 
 The window adds the actions to its File menu and tells this object which project is open;
 an import creates a *new* project file and announces it (``projectImported``) so the window
@@ -120,7 +121,9 @@ class RefiActions(QObject):
         dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
         dialog.setObjectName("refi_progress")
         dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: a modal progress dialog runs the event loop inside setValue(), so reports
+        # and the job's end would arrive re-entrantly. The actions stay disabled instead.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
@@ -137,13 +140,14 @@ class RefiActions(QObject):
         return worker
 
     def _progress(self, title: str, done: int, total: int, message: str) -> None:
-        if self.progress is None:
+        dialog = self.progress
+        if dialog is None:
             return
-        if total > 0:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
         if message:
-            self.progress.setLabelText(f"{title}: {message}")
+            dialog.setLabelText(f"{title}: {message}")
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
 
     def _end(self, callback, value) -> None:
         if self.progress is not None:

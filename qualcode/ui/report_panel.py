@@ -108,6 +108,14 @@ class ReportTableModel(QAbstractTableModel):
         return None
 
 
+def _compact(combo: QComboBox, chars: int) -> QComboBox:
+    """A combo box as wide as ``chars`` characters, not as its longest item (code paths and
+    attribute names can be long): the panel must fit a dock beside the document view."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
 def _job(path: Path, compute: Callable[[Database, Progress], object]) -> Callable[[Progress], object]:
     """Run ``compute`` on a read-only connection of the worker's own."""
     def job(progress: Progress):
@@ -126,6 +134,7 @@ class ReportPanel(QWidget):
         self.db: Database | None = None
         self.result = None
         self.worker: Worker | None = None
+        self._dropped: list[Worker] = []  # jobs for a project no longer shown, kept until they end
         self._canvas = None
 
         self.kind = QComboBox()
@@ -138,7 +147,7 @@ class ReportPanel(QWidget):
         self.coders_button.setMinimumWidth(110)
         self.coders_menu = QMenu(self.coders_button)
         self.coders_button.setMenu(self.coders_menu)
-        self.case = QComboBox()
+        self.case = _compact(QComboBox(), 14)
         self.case.setObjectName("report_case")
         self.case.setMinimumWidth(160)
         self.case.setMaximumWidth(260)
@@ -226,7 +235,7 @@ class ReportPanel(QWidget):
         return box
 
     def _frequency_options(self) -> QWidget:
-        self.by = QComboBox()
+        self.by = _compact(QComboBox(), 18)
         self.by.setObjectName("report_by")
         self.rollup = QCheckBox("Roll up to parent codes")
         self.coverage = QCheckBox("Coverage %")
@@ -244,7 +253,7 @@ class ReportPanel(QWidget):
         return self._row("Co-occur by", self.unit, self.same_coder, "Show first", self.measure)
 
     def _segments_options(self) -> QWidget:
-        self.code = QComboBox()
+        self.code = _compact(QComboBox(), 12)
         self.code.setObjectName("report_code")
         self.context = QSpinBox()
         self.context.setRange(0, 2000)
@@ -253,7 +262,7 @@ class ReportPanel(QWidget):
         self.op = QComboBox()
         for key, label in (("", "—"), ("and", "AND overlapping"), ("not", "NOT overlapping"), ("near", "NEAR")):
             self.op.addItem(label, key)
-        self.other = QComboBox()
+        self.other = _compact(QComboBox(), 12)
         self.within = QSpinBox()
         self.within.setRange(0, 100_000)
         self.within.setValue(200)
@@ -263,7 +272,7 @@ class ReportPanel(QWidget):
         return self._row("Code", self.code, "Context", self.context, self.op, self.other, "within", self.within)
 
     def _crosstab_options(self) -> QWidget:
-        self.attribute = QComboBox()
+        self.attribute = _compact(QComboBox(), 18)
         self.cross_rollup = QCheckBox("Roll up to parent codes")
         return self._row("Case attribute", self.attribute, self.cross_rollup)
 
@@ -274,7 +283,11 @@ class ReportPanel(QWidget):
 
     # -- project -------------------------------------------------------------------------------
     def set_db(self, db: Database | None) -> None:
-        """Show the choices of another project (or none); clears the last result."""
+        """Show the choices of another project (or none); clears the last result. A report
+        still running for the project shown before is dropped when it arrives."""
+        if self.worker is not None:
+            self._dropped.append(self.worker)
+            self._settle()
         self.db = db
         self.result = None
         self.model.set_table(writers.Table("", [], []))
@@ -357,15 +370,19 @@ class ReportPanel(QWidget):
         except QualCodeError as exc:
             self._failed(str(exc))
             return
-        self.worker = Worker(_job(self.db.path, compute))
-        self.worker.signals.progress.connect(self._progress)
-        self.worker.signals.finished.connect(self._finished)
-        self.worker.signals.failed.connect(self._failed)
+        worker = self.worker = Worker(_job(self.db.path, compute))
+
+        def while_current(slot):  # a job dropped by set_db reports to nobody
+            return lambda *args: slot(*args) if worker is self.worker else None
+
+        worker.signals.progress.connect(while_current(self._progress))
+        worker.signals.finished.connect(while_current(self._finished))
+        worker.signals.failed.connect(while_current(self._failed))
         self.run_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.status.setText("computing…")
-        QThreadPool.globalInstance().start(self.worker)
+        QThreadPool.globalInstance().start(worker)
 
     def _progress(self, done: int, total: int, message: str) -> None:
         if total > 0:

@@ -152,6 +152,7 @@ class StoryPanel(QWidget):
         self.variant_view.doubleClicked.connect(self.edit_realization)
         self.variant_title = QLabel()
         hint = QLabel("Click a cell to show the passage; double-click to record how the telling renders the element.")
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #666")
         page = QWidget()
         box = QVBoxLayout(page)
@@ -193,6 +194,7 @@ class StoryPanel(QWidget):
                         "eyewitness  <span style='color:#7570b3'>■</span> hearsay  <span style='color:#9e9e9e'>■"
                         "</span> other source · solid arrow: stated, dashed: inferred · drag to move, "
                         "double-click a telling to show it")
+        legend.setWordWrap(True)
         legend.setStyleSheet("color: #444")
         box.addWidget(legend)
         return page
@@ -211,6 +213,7 @@ class StoryPanel(QWidget):
         self.accept_button = _button("Accept as telling…", "accept_suggestion", self.accept_suggestion)
         self.reject_button = _button("Reject", "reject_suggestion", self.reject_suggestion)
         hint = QLabel("Passages that resemble the story's known tellings. Nothing is recorded until you accept one.")
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #666")
         page = QWidget()
         box = QVBoxLayout(page)

@@ -69,6 +69,25 @@ def on_project(path: Path, service: Callable, *args, **kwargs) -> Callable[[Prog
     return job
 
 
+class _Cancelled(Exception):
+    """Raised inside a transaction to roll it back: Cancel came before the work was done."""
+
+
+def all_or_nothing(db, progress: Progress, work: Callable[[], object]) -> object | None:
+    """``work()`` (service calls on ``db``) inside one transaction that is rolled back when
+    Cancel was pressed before it finished: Cancel then leaves the project exactly as it was,
+    and the result is None. For a job that is one long transaction, which has no safe point
+    to stop at in between."""
+    try:
+        with db.transaction():
+            result = work()
+            if progress.cancelled:
+                raise _Cancelled
+    except _Cancelled:
+        return None
+    return result
+
+
 class TaskStrip(QWidget):
     """Progress bar, message and Cancel for the one job running; hidden when idle."""
 

@@ -59,7 +59,8 @@ def test_empty_or_binary_text_is_refused_like_an_import():
 
 # Whole units a writer's text is made of; positions are taken only between units, where the
 # stored position is known independently: the normalised length of the prefix.
-UNITS = ["a", "b", " ", "é", "e\u0301", "o\u0308\u0301", "\r\n", "\n", "\r", "😀", "한", "\u1112\u1161\u11ab", "ß", "ﬁ"]
+UNITS = ["a", "b", " ", "é", "e\u0301", "o\u0308\u0301", "\r\n", "\n", "\r", "😀", "한", "\u1112\u1161\u11ab", "ß",
+         "ﬁ"]
 
 
 def _whole(units: list[str]) -> bool:

@@ -149,3 +149,17 @@ def test_bad_files(empty_project, tmp_path):
     with pytest.raises(InvalidInput, match="does not exist"):
         codebook.export_file(empty_project, tmp_path / "missing" / "out.csv")
     assert project.info(empty_project)["codes"] == 0
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("## a\n\n## b\n\n## a\n", "line 5.*'a' appears twice"),
+    ("## a\nColour: teal\n", "colour 'teal'"),
+    ("## a//b\n", "bad code path"),
+])
+def test_bad_markdown_codebook_changes_nothing(sample_project, tmp_path, text, needle):
+    f = tmp_path / "cb.md"
+    f.write_text(text, encoding="utf-8")
+    before = checksum(sample_project)
+    with pytest.raises(InvalidInput, match=needle):
+        codebook.import_file(sample_project, f)
+    assert checksum(sample_project) == before

@@ -228,6 +228,12 @@ def test_split_selection_by_document_and_coder(sample_project):
         codebook_edit.split_selection(db, i[A], documents=["nowhere"])
     with pytest.raises(InvalidInput, match="not both"):
         codebook_edit.split_selection(db, i[A], coding_ids=[1], coders=[who])
+    with pytest.raises(InvalidInput, match="choose the codings"):
+        codebook_edit.split_selection(db, i[A])
+    pairs = {(r.document, r.coder) for r in rows}
+    empty = next((d, c) for d in {r.document for r in rows} for c in {r.coder for r in rows} if (d, c) not in pairs)
+    with pytest.raises(InvalidInput, match="nothing to split off"):
+        codebook_edit.split_selection(db, i[A], documents=[empty[0]], coders=[empty[1]])
 
 
 # -- retire ----------------------------------------------------------------------------------------

@@ -277,3 +277,16 @@ def test_import_csv_creates_coders_in_order_of_appearance(db, tmp_path):
     rows = [["halden", "trust", n, i, i + 2, "", ""] for i, n in enumerate(names)] + [["other", "trust", "amy", 0, 3, "", ""]]
     coding.import_csv(db, write_csv(tmp_path / "c.csv", HEADER, rows))
     assert project.info(db)["coders"] == names
+
+
+def test_import_csv_refuses_a_retired_code_and_writes_nothing(db, tmp_path):
+    from qualcode.services import codebook_edit
+
+    code_id = codebook.index(db).resolve("trust")
+    codebook_edit.retire_code(db, code_id, "ann")
+    before = checksum(db)
+    f = write_csv(tmp_path / "c.csv", ["document", "code", "coder", "start", "end"],
+                  [["halden", "trust/low", "ann", 0, 4], ["halden", "trust", "ann", 0, 4]])
+    with pytest.raises(InvalidInput, match="line 3: code 'trust' is retired"):
+        coding.import_csv(db, f)
+    assert checksum(db) == before

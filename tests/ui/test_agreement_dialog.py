@@ -1,4 +1,5 @@
-"""The compare-and-adjudicate dialog on the sample project, driven through real widgets."""
+"""The compare-and-adjudicate dialog on the sample project, driven through real widgets.
+Comparing and accepting every agreement run in a worker: the helpers wait for their results."""
 
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ def coders_of(db):
 def compared(dialog, qtbot, names):
     dialog.set_coders(names)
     qtbot.mouseClick(dialog.compare_button, Qt.MouseButton.LeftButton)
+    settled(dialog, qtbot)
+
+
+def settled(dialog, qtbot):
+    """Wait for the dialog's background job to deliver."""
+    qtbot.waitUntil(lambda: not dialog.tasks.busy(), timeout=20000)
+
+
+def accept_agreements(dialog, qtbot):
+    with qtbot.waitSignal(dialog.agreementsAccepted, timeout=20000):
+        qtbot.mouseClick(dialog.agreements_button, Qt.MouseButton.LeftButton)
 
 
 def consensus_spans(db, item):
@@ -145,7 +157,7 @@ def test_accept_all_agreements_is_one_undoable_step(dialog, qtbot, sample_projec
     names = coders_of(sample_project)
     compared(dialog, qtbot, names)
     before = len(coding.export_rows(sample_project))
-    qtbot.mouseClick(dialog.agreements_button, Qt.MouseButton.LeftButton)
+    accept_agreements(dialog, qtbot)
     added = len(coding.export_rows(sample_project)) - before
     assert added > 0 and dialog.stack.count() == 1
     assert cell(dialog, 0, 6) != "n/a"
@@ -171,7 +183,8 @@ def test_refusals_show_a_message_and_push_nothing(dialog, qtbot, sample_project,
 def test_changing_the_unit_recomputes(dialog, qtbot, sample_project):
     names = coders_of(sample_project)
     compared(dialog, qtbot, names)
-    dialog.unit.setCurrentText("document")
+    with qtbot.waitSignal(dialog.comparisonReady, timeout=20000):
+        dialog.unit.setCurrentText("document")
     doc = agreement.compute(sample_project, names, unit="document")
     assert dialog.result.unit == "document"
     assert cell(dialog, 1, 1) == str(next(iter(doc["per_code"].values()))["units"])
@@ -180,7 +193,8 @@ def test_changing_the_unit_recomputes(dialog, qtbot, sample_project):
 def test_renaming_the_consensus_coder_shows_that_coder(dialog, qtbot, sample_project):
     compared(dialog, qtbot, coders_of(sample_project))
     dialog.consensus.setText("Adjudicated")
-    dialog.consensus.editingFinished.emit()
+    with qtbot.waitSignal(dialog.comparisonReady, timeout=20000):
+        dialog.consensus.editingFinished.emit()
     assert "Adjudicated" in dialog.views and "Consensus" not in dialog.views
     dialog.select_row(0)
     item = dialog.current()
@@ -196,7 +210,7 @@ def test_consensus_figures_after_each_decision_equal_a_full_computation(dialog, 
     names = coders_of(sample_project)
     dialog.unit.setCurrentText(unit)
     compared(dialog, qtbot, names)
-    qtbot.mouseClick(dialog.agreements_button, Qt.MouseButton.LeftButton)
+    accept_agreements(dialog, qtbot)
     for row in (0, 5):
         dialog.select_row(row)
         qtbot.mouseClick(dialog.findChild(QPushButton, f"accept:{names[1]}"), Qt.MouseButton.LeftButton)

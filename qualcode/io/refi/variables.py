@@ -48,12 +48,13 @@ def refi_type(qualcode_type: str, values: list[str | None]) -> str:
 
 
 def refi_value(refi: str, value: str | None) -> str | None:
-    """A stored value in the spelling its REFI type requires (booleans as true/false)."""
-    if value is None:
+    """A stored value in the spelling its REFI type requires (booleans as true/false); a
+    blank value of a typed variable is no value."""
+    if value is None or refi == "Text":
+        return value
+    if not value.strip():
         return None
-    if refi == "Boolean":
-        return _BOOLEAN[value.strip().lower()]
-    return value.strip() if refi != "Text" else value
+    return _BOOLEAN[value.strip().lower()] if refi == "Boolean" else value.strip()
 
 
 def reserved(name: str) -> str | None:
