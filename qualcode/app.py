@@ -98,7 +98,7 @@ def run_gui(project: str | None = None, screenshot: str | None = None, document:
                 _open_for_screenshot(window, Path(project))
                 window.show()  # only once the project is open: an error leaves no window behind
             else:
-                window.open_project(Path(project))
+                window.open_chosen(project)  # a damaged project: offers a backup
             if coder:
                 window.set_coder(coder)
             if document:

@@ -12,10 +12,27 @@ from .common import add, open_project, print_json, progress
 EXIT_PROBLEMS = 1
 
 
+def _opened(a):
+    """The project, or an error that points at its newest backup when it cannot be opened."""
+    from ..errors import ProjectError, ProjectLocked
+    from ..services.backup import list_backups
+
+    try:
+        return open_project(a.project, readonly=not a.repair)
+    except ProjectLocked:
+        raise
+    except ProjectError as exc:
+        found = list_backups(a.project)
+        if not found:
+            raise
+        raise ProjectError(f"{exc}; its newest backup is {found[0].path} "
+                           f"(qualcode restore {found[0].path} {a.project})") from None
+
+
 def cmd_check(a) -> int:
     from ..services.check import check
 
-    with open_project(a.project, readonly=not a.repair) as db:
+    with _opened(a) as db:
         report = check(db, repair=a.repair, progress=progress())
     if a.json:
         print_json(report.as_dict())

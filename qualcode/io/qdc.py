@@ -134,7 +134,7 @@ def parse(data: bytes, source: str):
     except DefusedXmlException:
         raise InvalidInput(f"{source} declares a DTD or entities, which a codebook never needs; "
                            "not imported (that is how entity-expansion attacks start)") from None
-    except ParseError as exc:
+    except (ParseError, LookupError) as exc:  # LookupError: the declaration names an unknown encoding
         raise InvalidInput(f"{source} is not well-formed XML ({exc}); not imported") from None
 
 

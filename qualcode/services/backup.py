@@ -125,11 +125,11 @@ def _new_name(project: Path, kind: str = AUTOMATIC) -> Path:
     where.mkdir(exist_ok=True)
     middle = "-replaced" if kind == REPLACED else ""
     base = f"{project.stem}{middle}-{dt.datetime.now().strftime(_STAMP)}"
-    name, n = where / f"{base}.qualcode", 1
-    while name.exists():
-        n += 1
-        name = where / f"{base}-{n}.qualcode"
-    return name
+    # Within one second, number on from the highest number used, never reuse a rotated-out
+    # name: a reused name would sort as older than the backups made before it.
+    same = re.compile(rf"^{re.escape(base)}(?:-(\d+))?\.qualcode$")
+    used = [int(m.group(1) or 1) for m in map(same.match, os.listdir(where)) if m]
+    return where / (f"{base}-{max(used) + 1}.qualcode" if used else f"{base}.qualcode")
 
 
 def _rotate(project: Path, keep: int) -> list[Path]:

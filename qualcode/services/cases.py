@@ -8,12 +8,12 @@ is validated first and written in one transaction.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 from pathlib import Path
 
+from ..core import csvrows
 from ..core.cells import unguard
 from ..errors import InvalidInput
 from ..io.safezip import open_zip
@@ -52,7 +52,7 @@ def _read_rows(path: Path) -> list[list[str]]:
             raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
         except UnicodeDecodeError:
             raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-        return [[unguard(c.strip()) for c in row] for row in csv.reader(io.StringIO(raw))]
+        return [[unguard(c.strip()) for c in row] for row in csvrows.rows(raw, path.name)]
     if suffix == ".xlsx":
         try:
             import openpyxl
@@ -65,14 +65,13 @@ def _read_rows(path: Path) -> list[list[str]]:
         open_zip(data, path.name, what=".xlsx workbook")  # zip-bomb limits before openpyxl inflates anything
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:  # a read-only workbook parses its sheet only now, so a damaged sheet fails here
+                rows = [["" if v is None else (v.date().isoformat() if isinstance(v, dt.datetime) else str(v)).strip()
+                         for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                wb.close()
         except Exception as exc:  # openpyxl raises many types for a bad file
             raise InvalidInput(f"{path.name} is not a readable .xlsx workbook ({type(exc).__name__})") from None
-        ws = wb.worksheets[0]
-        rows = []
-        for row in ws.iter_rows(values_only=True):
-            rows.append(["" if v is None else (v.date().isoformat() if isinstance(v, dt.datetime) else str(v)).strip()
-                         for v in row])
-        wb.close()
         return rows
     raise InvalidInput(f"{path.name}: cases are imported from .csv or .xlsx")
 

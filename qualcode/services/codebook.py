@@ -8,12 +8,11 @@ duplicated, so re-importing an edited codebook is safe.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import codepaths
+from ..core import codepaths, csvrows
 from ..core.cells import guard, unguard
 from ..errors import InvalidInput, NotFound
 from ..store import audit, coders as coder_store, codes as code_store
@@ -123,7 +122,7 @@ def _apply(db: Database, specs: list[CodeSpec], source: str) -> dict:
 
 def import_csv(db: Database, path: Path) -> dict:
     text = _read(path)
-    reader = csv.reader(io.StringIO(text))
+    reader = csvrows.rows(text, path.name)
     header = next(reader, None)
     if not header:
         raise InvalidInput(f"{path.name} is empty")

@@ -8,11 +8,10 @@ the project stays as it was.
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 from typing import Sequence
 
-from ..core import codepaths, spans
+from ..core import codepaths, csvrows, spans
 from ..core.cells import guard, unguard
 from ..errors import InvalidInput, NotFound
 from ..store import audit, coders as coder_store, codes as code_store, codings as coding_store
@@ -221,7 +220,7 @@ def import_csv(db: Database, path: str | Path, coder: str | None = None) -> int:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-    reader = csv.reader(io.StringIO(raw))
+    reader = csvrows.rows(raw, path.name)
     header = [h.strip().lower() for h in next(reader, [])]
     if not header:
         raise InvalidInput(f"{path.name} is empty")

@@ -17,14 +17,15 @@ def new_project(path: str | Path) -> Database:
     return database.create(Path(path))
 
 
-def open_project(path: str | Path, readonly: bool = False) -> Database:
-    """Open a project; opening it for writing also makes the rotating backup when one is due
-    (see :mod:`qualcode.services.backup`)."""
+def open_project(path: str | Path, readonly: bool = False, backups: int | None = None) -> Database:
+    """Open a project; opening it for writing also makes the rotating backup when one is due,
+    keeping the newest ``backups`` (default: ``$QUALCODE_BACKUPS``, else 5; see
+    :mod:`qualcode.services.backup`)."""
     if readonly:
         return database.open_db(Path(path), readonly=True)
     from . import backup
 
-    keep = backup.backups_to_keep()  # a bad setting is reported before anything is opened
+    keep = backup.backups_to_keep() if backups is None else backups  # a bad setting stops nothing half-done
     db = database.open_db(Path(path))
     backup.on_open(db, keep)
     return db

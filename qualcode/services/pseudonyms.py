@@ -10,13 +10,12 @@ the map a person writes, ``original,pseudonym`` per row, is ever applied.
 from __future__ import annotations
 
 import csv
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..core import segmentation
+from ..core import csvrows, segmentation
 from ..core.cells import guard, unguard
 from ..core.pseudonyms import capitalised_names, replacer
 from ..errors import InvalidInput
@@ -108,7 +107,7 @@ def load_map(path: str | Path) -> dict[str, str]:
         raise InvalidInput(f"cannot read the pseudonym map {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-    rows = list(csv.reader(io.StringIO(raw)))
+    rows = list(csvrows.rows(raw, path.name))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != MAP_COLUMNS:
         raise InvalidInput(f"{path.name}: the first row must be the header original,pseudonym")
     mapping: dict[str, str] = {}

@@ -38,7 +38,10 @@ def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
         rows = [r[0] for r in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
-    return [] if rows == ["ok"] else rows
+    if rows == ["ok"]:
+        return []
+    lines = (line.strip() for row in rows for line in row.splitlines())
+    return [line for line in lines if line and not line.startswith("*** in database")]
 
 
 def schema_versions(conn: sqlite3.Connection) -> tuple[str | None, int]:

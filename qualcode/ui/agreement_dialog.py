@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -34,10 +33,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -162,14 +161,21 @@ class AgreementDialog(QDialog):
         self.stats.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.stats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stats.verticalHeader().setVisible(False)
+        self.stats.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.stats.setHorizontalHeaderLabels(STAT_COLUMNS)
         self.stats.setWordWrap(False)
         self.stats.itemSelectionChanged.connect(self._fill_list)
         self.model = DisagreementModel(self)
-        self.list = QTreeView()
+        self.list = QTableView()  # a table lays out only the rows on screen: tens of thousands at scale M
         self.list.setObjectName("disagreements")
         self.list.setModel(self.model)
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
+        self.list.verticalHeader().setVisible(False)
+        self.list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        self.list.horizontalHeader().setStretchLastSection(True)
+        self.list.setShowGrid(False)
+        self.list.setWordWrap(False)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_passage())
         self.summary = QLabel()
@@ -191,7 +197,7 @@ class AgreementDialog(QDialog):
         rv.addWidget(self.summary)
         rv.addWidget(self.list)
         upper.addWidget(right)
-        upper.setSizes([600, 700])
+        upper.setSizes([740, 560])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(upper)
         body.addWidget(passage)
@@ -298,17 +304,19 @@ class AgreementDialog(QDialog):
         self.stats.clear()
         self.stats.setColumnCount(len(STAT_COLUMNS) + len(coders))
         self.stats.setRowCount(len(rows))
-        self.stats.setHorizontalHeaderLabels(STAT_COLUMNS + [f"α {c}–consensus" for c in coders])
+        self.stats.setHorizontalHeaderLabels(STAT_COLUMNS + [f"α {c}–\nconsensus" for c in coders])
         for r, (name, stats) in enumerate(rows):
             j = agreement.stats_json(stats)
             values = [name, "" if r == 0 else j["units"], _num(j["percent"], "%"),
                       _num(j["cohen_kappa"]), _num(j["fleiss_kappa"]), _num(j["krippendorff_alpha"])]
             for c, v in enumerate(values):
                 self._set_cell(r, c, str(v))
-        self.stats.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(STAT_COLUMNS)):  # figures as wide as they are: room for the code
+            self.stats.resizeColumnToContents(col)
+        self.stats.setColumnWidth(0, min(max(self.stats.sizeHintForColumn(0), 80), 210))
         self._fill_consensus_figures(versus=versus)
+        self.stats.selectRow(0)  # the overall row; the caller fills the list once
         self.stats.blockSignals(False)
-        self.stats.selectRow(0)
 
     def _set_cell(self, row: int, col: int, text: str) -> None:
         item = QTableWidgetItem(text)
@@ -330,6 +338,7 @@ class AgreementDialog(QDialog):
             for r, stats in enumerate(rows):
                 alpha = agreement.stats_json(stats)["krippendorff_alpha"] if stats else None
                 self._set_cell(r, len(STAT_COLUMNS) + i, _num(alpha))
+            self.stats.resizeColumnToContents(len(STAT_COLUMNS) + i)
 
     def selected_code(self) -> str | None:
         """The code chosen in the statistics table; None for the overall row (every code)."""

@@ -65,4 +65,5 @@ class CodebookEditing:
             if self.session.codes[code_id].parent_id is not None:
                 menu.addAction("Move to top level", lambda: self.move_code(code_id, None))
             menu.addAction("Delete", lambda: self.delete_current_code(code_id))
+            self.codebook_tools.add_to_menu(menu, code_id)  # properties, split, retire, history
         menu.exec(global_pos)

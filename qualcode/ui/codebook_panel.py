@@ -1,5 +1,5 @@
 """The codebook tree: colours, coding counts, a filter box, drag a code onto the text to apply
-it or onto another code to move it there, rename in place (F2).
+it or onto another code to merge or nest it there, rename in place (F2).
 
 The model reads the session's code cache and never writes: renames and moves come out as
 signals, the window turns them into undo commands, and the tree rebuilds from
@@ -9,6 +9,7 @@ Signals (CodebookPanel):
     codeActivated(int): a code was double-clicked or Enter was pressed on it (apply it).
     currentCodeChanged(object): the selected code id, or None.
     renameRequested(int, str), moveRequested(int, object): edits to turn into commands.
+    droppedOnCode(QMimeData, int): codes were dropped onto this code id (merge or nest?).
     contextMenuRequested(object, QPoint): right click on a code id (None: empty space).
 """
 
@@ -37,6 +38,7 @@ CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 class CodebookModel(QAbstractItemModel):
     renameRequested = Signal(int, str)
     moveRequested = Signal(int, object)
+    droppedOnCode = Signal(object, int)
 
     def __init__(self, session: Session):
         super().__init__()
@@ -166,10 +168,17 @@ class CodebookModel(QAbstractItemModel):
         return data.hasFormat(CODE_MIME)
 
     def dropMimeData(self, data, action, row, column, parent):  # noqa: N802 - Qt API
-        """Dropping a code on another makes it a subcode there; on empty space or between top
-        codes, a top-level code. Returns False: the tree changes through the command."""
+        """Dropping codes on another code is reported (``droppedOnCode``: the window asks
+        whether to merge them into it or make them its subcodes); between a code's children
+        they become its subcodes; on empty space or between top codes, top-level codes.
+        Returns False: the tree changes through the command."""
         ids = decode_code_ids(bytes(data.data(CODE_MIME)))
         if not ids:
+            return False
+        if row < 0 and parent.isValid():
+            payload, target = QMimeData(), parent.internalId()  # the drag's own data dies with the drag
+            payload.setData(CODE_MIME, data.data(CODE_MIME))
+            QTimer.singleShot(0, lambda: self.droppedOnCode.emit(payload, target))
             return False
         target = parent.internalId() if parent.isValid() else None
         if row >= 0 and parent.isValid():  # dropped between children: same parent as they have
@@ -185,6 +194,7 @@ class CodebookPanel(QWidget):
     currentCodeChanged = Signal(object)
     renameRequested = Signal(int, str)
     moveRequested = Signal(int, object)
+    droppedOnCode = Signal(object, int)
     contextMenuRequested = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None):
@@ -233,6 +243,7 @@ class CodebookPanel(QWidget):
             return
         self.model.renameRequested.connect(self.renameRequested)
         self.model.moveRequested.connect(self.moveRequested)
+        self.model.droppedOnCode.connect(self.droppedOnCode)
         self.model.modelAboutToBeReset.connect(self._remember)
         self.model.modelReset.connect(self._restore)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)

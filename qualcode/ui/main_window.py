@@ -30,6 +30,7 @@ from .analysis_actions import AnalysisPanels
 from .code_picker import CodePicker
 from .codebook_editing import CodebookEditing
 from .codebook_panel import CodebookPanel
+from .codebook_tools import CodebookTools
 from .coding_actions import CodingActions
 from .document_view import DocumentView, tooltip_line
 from .documents_panel import DocumentsPanel
@@ -86,7 +87,8 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         self.resizeDocks([self.docks["codebook"], self.docks["memos"]], [480, 300], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["segments"]], [190], Qt.Orientation.Vertical)
         self.analysis = AnalysisPanels(self)  # reports, stories, agreement
-
+        self.codebook_tools = CodebookTools(self)  # merge, split, retire, properties, history, files
+        self._build_exchange()  # REFI-QDA
         menus.build(self)
         for dock in self.docks.values():
             self.panels_menu.addAction(dock.toggleViewAction())
@@ -203,10 +205,12 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
         open_ = self.session is not None
         writable = open_ and not self.session.db.readonly
         for key in ("import", "pick", "invivo", "remove", "fit", "new_code", "new_subcode", "rename_code",
-                    "color_code", "delete_code"):
+                    "color_code", "delete_code", "import_codebook"):
             self.act[key].setEnabled(writable)
-        for key in ("next_doc", "prev_doc", "next_coding", "prev_coding", "search", "agreement", "reports", "stories"):
+        for key in ("next_doc", "prev_doc", "next_coding", "prev_coding", "search", "agreement", "reports", "stories",
+                    "export_codebook"):
             self.act[key].setEnabled(open_)
+        self.refi.set_project_open(open_)
 
     def _load_documents(self) -> None:
         s = self.session

@@ -43,6 +43,15 @@ def build(w) -> None:
     a["import"] = _action(w, "&Import documents…", w.choose_import, ["Ctrl+Shift+I"], "act_import",
                           "Import text files into the project (runs in the background)")
     file_menu.addAction(a["import"])
+    a["import_codebook"] = _action(w, "Import code&book…", w.codebook_tools.import_codebook, [], "act_import_codebook",
+                                   "Add codes from a REFI-QDA codebook (.qdc), CSV or Markdown file")
+    a["export_codebook"] = _action(w, "E&xport codebook…", w.codebook_tools.export_codebook, [], "act_export_codebook",
+                                   "Write the codebook as .qdc, .docx, .csv or .md")
+    file_menu.addAction(a["import_codebook"])
+    file_menu.addAction(a["export_codebook"])
+    file_menu.addSeparator()
+    file_menu.addAction(w.refi.import_action)
+    file_menu.addAction(w.refi.export_action)
     file_menu.addSeparator()
     a["prefs"] = _action(w, "&Preferences…", w.edit_preferences, [QKeySequence.StandardKey.Preferences, "Ctrl+,"],
                          "act_prefs")

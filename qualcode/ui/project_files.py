@@ -1,5 +1,6 @@
-"""The window's File-menu work: new, open and recent projects, and importing documents in the
-background with progress and Cancel. A mixin of :class:`~qualcode.ui.main_window.MainWindow`."""
+"""The window's File-menu work: new, open and recent projects (offering a backup when a project
+cannot be opened), importing documents in the background with progress and Cancel, and REFI-QDA
+exchange. A mixin of :class:`~qualcode.ui.main_window.MainWindow`."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from ..errors import QualCodeError
+from ..errors import ProjectError, ProjectLocked, QualCodeError
 from ..services import documents, project
 from .preferences import settings
+from .refi_actions import RefiActions
+from .restore_dialog import offer_restore
 from .workers import on_project
 
 RECENT_PROJECTS = 8
 
 
 class ProjectFiles:
+    def _build_exchange(self) -> None:
+        """File › Import / Export REFI-QDA project (made before the menus, which list them)."""
+        self.refi = RefiActions(self, lambda: self.session.db.path if self.session else None)
+        self.refi.projectImported.connect(lambda path: self.open_chosen(str(path)))
+
     # -- long work ------------------------------------------------------------------------------------
     def choose_import(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", "", "Text files (*.txt *.md *.text);;All files (*)")
@@ -73,19 +81,25 @@ class ProjectFiles:
         self.recent_menu.clear()
         raw = settings().value("recent/projects", []) or []
         for p in raw if isinstance(raw, list) else [raw]:
-            self.recent_menu.addAction(Path(p).name, lambda p=p: self._open_chosen(p)).setToolTip(p)
+            self.recent_menu.addAction(Path(p).name, lambda p=p: self.open_chosen(p)).setToolTip(p)
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
-    def _open_chosen(self, path: str) -> None:
+    def open_chosen(self, path: str, offer_backup: bool = True) -> None:
+        """Open a project the user chose; one that cannot be opened (damaged, not a project)
+        and has backups gets the offer to restore one, and is opened once restored."""
         try:
             self.open_project(Path(path))
         except QualCodeError as exc:
+            unusable = isinstance(exc, ProjectError) and not isinstance(exc, ProjectLocked)
+            if offer_backup and unusable and offer_restore(self, Path(path), str(exc)):
+                self.open_chosen(path, offer_backup=False)
+                return
             self.show_error(str(exc))
 
     def choose_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "QualCode projects (*.qualcode)")
         if path:
-            self._open_chosen(path)
+            self.open_chosen(path)
 
     def choose_new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", "QualCode projects (*.qualcode)")
@@ -97,4 +111,4 @@ class ProjectFiles:
         except QualCodeError as exc:
             self.show_error(str(exc))
             return
-        self._open_chosen(str(path))
+        self.open_chosen(str(path))

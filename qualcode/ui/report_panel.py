@@ -200,6 +200,12 @@ class ReportPanel(QWidget):
         self.tabs.addTab(self.view, "Table")
         self.tabs.addTab(self.chart_area, "Chart")
         self.tabs.setTabEnabled(1, False)
+        state = QWidget()  # beside the tabs, where there is room: the top row must fit a narrow dock
+        state_row = QHBoxLayout(state)
+        state_row.setContentsMargins(0, 0, 4, 2)
+        state_row.addWidget(self.status)
+        state_row.addWidget(self.progress)
+        self.tabs.setCornerWidget(state, Qt.Corner.TopRightCorner)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Report"))
@@ -210,8 +216,6 @@ class ReportPanel(QWidget):
         top.addWidget(QLabel("Case"))
         top.addWidget(self.case)
         top.addStretch(1)
-        top.addWidget(self.status)
-        top.addWidget(self.progress)
         top.addWidget(self.run_button)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -259,7 +263,7 @@ class ReportPanel(QWidget):
         self.context.setRange(0, 2000)
         self.context.setValue(80)
         self.context.setSuffix(" chars")
-        self.op = QComboBox()
+        self.op = _compact(QComboBox(), 8)
         for key, label in (("", "—"), ("and", "AND overlapping"), ("not", "NOT overlapping"), ("near", "NEAR")):
             self.op.addItem(label, key)
         self.other = _compact(QComboBox(), 12)

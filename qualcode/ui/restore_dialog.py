@@ -41,8 +41,8 @@ class RestoreDialog(QDialog):
         self.project = Path(project)
         self.report: backup.RestoreReport | None = None
         self.setWindowTitle("Restore from a backup")
-        question = QLabel(f"This project cannot be opened: {reason}\n\nRestore “{self.project.name}” from a backup? "
-                          "The current file is kept in the backups folder.")
+        question = QLabel(f"This project cannot be opened: {reason}\n\nRestore “{self.project.name}” from a "
+                          "backup? The current file is kept in the backups folder.")
         question.setWordWrap(True)
         question.setObjectName("restore_question")
         self.backups = QListWidget()

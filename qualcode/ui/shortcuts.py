@@ -17,8 +17,22 @@ PANEL_KEYS = [
 ]
 
 
+# Actions whose text names the step they would undo or redo ("Undo Code “trust”"): listed by
+# what they are, not by what they would do just now.
+FIXED_LABELS = {"act_undo": "Undo", "act_redo": "Redo"}
+
+
 def _label(action: QAction) -> str:
+    if action.objectName() in FIXED_LABELS:
+        return FIXED_LABELS[action.objectName()]
     return action.text().replace("&&", "\x00").replace("&", "").replace("\x00", "&").rstrip(".…")
+
+
+def _keys(action: QAction) -> str:
+    """The action's keys as shown on this platform, each once (a standard key such as Help
+    contents may be the same key as one given explicitly)."""
+    shown = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
+    return ", ".join(dict.fromkeys(shown))
 
 
 def window_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
@@ -31,21 +45,19 @@ def window_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
             if action.menu() is not None:
                 walk(action.menu(), f"{title} › {_label(action)}")
                 continue
-            keys = [k for k in action.shortcuts() if not k.isEmpty()]
+            keys = _keys(action)
             if keys and id(action) not in seen:
                 seen.add(id(action))
-                rows.append((title, ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys),
-                             _label(action)))
+                rows.append((title, keys, _label(action)))
 
     for top in window.menuBar().actions():
         if top.menu() is not None:
             walk(top.menu(), _label(top))
     for action in window.actions():  # window-level actions that live in no menu
-        keys = [k for k in action.shortcuts() if not k.isEmpty()]
+        keys = _keys(action)
         if keys and id(action) not in seen:
             seen.add(id(action))
-            rows.append(("Window", ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys),
-                         _label(action)))
+            rows.append(("Window", keys, _label(action)))
     return rows
 
 

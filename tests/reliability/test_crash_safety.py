@@ -166,7 +166,7 @@ def test_kill_inside_a_migration(tmp_path):
     path = tmp_path / "old.qualcode"
     shutil.copy(fixture_path(1), path)
     # a big table for the upgrade to work through (migration 3 indexes every paragraph)
-    text = transcript(random.Random(3), 3000)
+    text = transcript(random.Random(3), 400)
     conn = sqlite3.connect(path)
     cur = conn.execute("INSERT INTO document(name, chars, text, sha256) VALUES ('big', ?, ?, 'x')", (len(text), text))
     conn.executemany("INSERT INTO segment(document_id, kind, start, \"end\") VALUES (?, 'paragraph', ?, ?)",
@@ -190,5 +190,5 @@ def test_kill_inside_a_migration(tmp_path):
     with open_project(path) as db:  # a normal open upgrades it
         sound(db)
         assert db.conn.execute("SELECT count(*) FROM segment WHERE document_id = (SELECT id FROM document "
-                               "WHERE name = 'big')").fetchone()[0] == 3000
+                               "WHERE name = 'big')").fetchone()[0] == 400
     assert list(tmp_path.glob("old.qualcode.v1-*.bak"))

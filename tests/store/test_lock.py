@@ -247,3 +247,23 @@ def test_project_lock_acquire_and_release_directly(project):
     assert not lock.held and not lock_path(project).exists()
     lock.release()  # twice is harmless
     assert lock_path(project).name == project.name + ".lock"
+
+
+def test_a_lock_left_by_a_writer_killed_with_sigkill_is_recovered(project):
+    """kill -9 gives the writer no chance to remove its lock: the next writer, in this
+    process or another, sees that the holder is gone and takes the project over."""
+    import signal
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(project)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    assert read_owner(project)["pid"] == holder.pid
+    assert try_open(project)["result"] == "locked"
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait(timeout=30)
+    assert read_owner(project)["pid"] == holder.pid  # left behind
+    assert try_open(project) == {"result": "open", "coders": 0}
+    with open_project(project) as db:
+        assert read_owner(project)["pid"] == os.getpid()
+        assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not lock_path(project).exists()

@@ -170,6 +170,8 @@ def test_accept_all_agreements_in_the_worker_cancel_rolls_back_and_undo(window, 
     assert spans_of(reader(), "Consensus") == want  # the same result as the service run directly
     assert window.session.undo_stack.count() == 1
     assert dialog.stats.item(0, 6).text() != "n/a"  # consensus figures, measured by the worker
+    assert window.act["undo"].text().startswith("&Undo Accept the agreements")
+    assert ("Ctrl+Z", "Undo") in window.show_shortcuts().listed()  # listed as what it is
     window.act["undo"].trigger()
     assert len(coding.export_rows(reader())) == before
     window.act["redo"].trigger()

@@ -85,12 +85,17 @@ def test_new_code_rename_in_place_recolour_move_and_delete_with_undo(window, qtb
     assert window.edit_code(new, "Recolour", color="#336699")
     db = reader()
     assert next(c.color for _, c in codebook.list_codes(db) if c.id == new) == "#336699"
-    # drag it onto "lock-in": it becomes lock-in/mutual obligation
+    # drag it onto "lock-in" and choose "Make subcode" (not Merge): it becomes lock-in/mutual obligation
+    from qualcode.ui.codebook_tools import NEST
+
+    asked = []
+    window.codebook_tools.ask_drop = lambda question, target: asked.append(question) or NEST
     model = window.codebook.model
     lock_in = code_id(db, "lock-in")
     model.dropMimeData(model.mimeData([model.index_of(new)]), Qt.DropAction.MoveAction, -1, -1,
                        model.index_of(lock_in))
     qtbot.waitUntil(lambda: codebook.paths(reader())[new] == "lock-in/mutual obligation")
+    assert len(asked) == 1 and asked[0].startswith("Merge “trust/mutual obligation” into “lock-in”?")
     assert window.session.undo_stack.undoText() == "Move “mutual obligation” to lock-in"
     window.delete_current_code(new)
     assert new not in codebook.paths(reader())
@@ -240,7 +245,8 @@ def test_shortcuts_dialog_lists_every_action_with_a_key(window, qtbot):
         keys = [k for k in action.shortcuts() if not k.isEmpty()]
         if keys:
             text = action.text().replace("&", "").rstrip("…")
-            assert (", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys), text) in listed, text
+            shown = ", ".join(dict.fromkeys(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys))
+            assert (shown, text) in listed, text
     assert ("Ctrl+K", "Code selection") in listed and ("Ctrl+Z", "Undo") in listed
 
 

@@ -22,7 +22,7 @@ def parse(data: bytes, name: str, part: str) -> Element:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise InvalidInput(f"{name} contains XML declarations a document never has ({part}); not imported") from None
-    except ParseError:
+    except (ParseError, LookupError):  # LookupError: an encoding the XML declaration names that does not exist
         raise InvalidInput(f"{name} is damaged: {part} is not well-formed XML") from None
 
 
