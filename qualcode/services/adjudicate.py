@@ -131,7 +131,7 @@ def reject(db: Database, disagreement: Disagreement, into: str) -> Change:
 def undo(db: Database, change: Change) -> None:
     """Reverse a :class:`Change`: delete what it created, put back what it removed."""
     with db.transaction() as conn:
-        present = coverage.ids_by_guid(conn, [c.guid for c in change.created])
+        present = coverage.ids_of(conn, change.created)
         for coding_id in present.values():
             coding_store.delete(conn, coding_id)
         for c in change.removed:
@@ -164,11 +164,15 @@ def accept_agreements(db: Database, coders: Sequence[str] | str, into: str, code
             here = docs == d
             plan.append((code_id, sel.doc_ids[d],
                          list(zip((starts[here] - base).tolist(), (ends[here] - base).tolist()))))
-    change = Change()
+    created: list[Coding] = []
+    removed: list[Coding] = []
     with db.transaction() as conn:
         coder_id = coder_store.ensure(conn, into)
-        for code_id, doc_id, pieces in plan:
-            change = change + _set_coverage(conn, doc_id, code_id, coder_id, pieces, pieces)
+        for code_id, doc_id, pieces in plan:  # collected in lists: adding Changes would be quadratic
+            step = _set_coverage(conn, doc_id, code_id, coder_id, pieces, pieces)
+            created.extend(step.created)
+            removed.extend(step.removed)
+        change = Change(tuple(created), tuple(removed))
         audit.record(conn, "adjudicate.agreements", coder_id, coders=list(sel.coders), codes=len(codes_hit),
                      stretches=stretches, created=len(change.created), replaced=len(change.removed))
     return AgreementsAccepted(change, into, sel.coders, len(codes_hit), stretches, characters)

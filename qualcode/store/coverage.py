@@ -44,13 +44,14 @@ def codings_of(conn: sqlite3.Connection, document_id: int, code_id: int, coder_i
         'ORDER BY start, "end", id', (document_id, code_id, coder_id))]
 
 
-def ids_by_guid(conn: sqlite3.Connection, guids: Sequence[str]) -> dict[str, int]:
-    """guid -> id for those of these codings that still exist (ids change when undo puts a
-    coding back; GUIDs do not)."""
-    guids = list(guids)
+def ids_of(conn: sqlite3.Connection, codings: Sequence[Coding]) -> dict[str, int]:
+    """guid -> current id of those of these codings that still exist (ids change when undo
+    puts a coding back; GUIDs do not). Coding GUIDs carry no index, so each is found through
+    the (document_id, start) index it shares with its place."""
     found: dict[str, int] = {}
-    for i in range(0, len(guids), 500):
-        chunk = guids[i:i + 500]
-        found.update(conn.execute(
-            f"SELECT guid, id FROM coding WHERE guid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    for c in codings:
+        row = conn.execute("SELECT id FROM coding WHERE document_id = ? AND start = ? AND guid = ?",
+                           (c.document_id, c.start, c.guid)).fetchone()
+        if row:
+            found[c.guid] = row[0]
     return found

@@ -47,7 +47,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         );
 
         CREATE TABLE case_ (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: memos and attributes point here
             guid TEXT NOT NULL UNIQUE DEFAULT {GUID},
             parent_id INTEGER REFERENCES case_(id) ON DELETE SET NULL,
             name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
@@ -71,7 +71,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID;
 
         CREATE TABLE document (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: memos and attributes point here
             guid TEXT NOT NULL UNIQUE DEFAULT {GUID},
             name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
             chars INTEGER NOT NULL,  -- before text: the span trigger reads it without touching the text pages
@@ -116,7 +116,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         CREATE INDEX segment_doc ON segment(document_id, kind, start);
 
         CREATE TABLE code (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: memos and attributes point here
             guid TEXT NOT NULL UNIQUE DEFAULT {GUID},
             parent_id INTEGER REFERENCES code(id) ON DELETE RESTRICT,
             name TEXT NOT NULL CHECK (length(trim(name)) > 0 AND instr(name, '/') = 0),
@@ -134,7 +134,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, 0), name);
 
         CREATE TABLE coding (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: memos and attributes point here
             guid TEXT NOT NULL DEFAULT {GUID},  -- no index: codings are many, looked up by guid rarely
             document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
             code_id INTEGER NOT NULL REFERENCES code(id) ON DELETE RESTRICT,
@@ -193,7 +193,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         );
 
         CREATE TABLE story (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: memos and attributes point here
             guid TEXT NOT NULL UNIQUE DEFAULT {GUID},
             title TEXT NOT NULL UNIQUE CHECK (length(trim(title)) > 0),
             summary TEXT,
@@ -208,7 +208,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
             UNIQUE (story_id, label)
         );
         CREATE TABLE telling (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: memos and attributes point here
             guid TEXT NOT NULL UNIQUE DEFAULT {GUID},
             story_id INTEGER NOT NULL REFERENCES story(id) ON DELETE CASCADE,
             document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,

@@ -41,7 +41,7 @@ def table_checksums(path: Path) -> dict[str, str]:
     """table name -> sha256 of all its rows (sorted), read without changing the file."""
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'sqlite_sequence' ORDER BY name")]
         out = {}
         for t in tables:
             rows = sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{t}"'))

@@ -290,3 +290,15 @@ def test_import_csv_refuses_a_retired_code_and_writes_nothing(db, tmp_path):
     with pytest.raises(InvalidInput, match="line 3: code 'trust' is retired"):
         coding.import_csv(db, f)
     assert checksum(db) == before
+
+
+def test_a_removed_codings_memo_never_attaches_to_the_next_coding(db):
+    """Ids are never reused (AUTOINCREMENT): memos point at codings by id."""
+    from qualcode.services import memos
+
+    first = coding.add_coding(db, "halden", "trust", 0, 4, "ann")
+    memos.add_memo(db, "coding", first, "about the first coding", "ann")
+    coding.remove_coding(db, first)
+    second = coding.add_coding(db, "halden", "trust", 5, 9, "ann")
+    assert second != first
+    assert memos.list_memos(db, "coding", second) == []
