@@ -61,7 +61,7 @@ def test_file_settings_persist_in_the_file(tmp_path):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert EXPECTED_TABLES <= tables
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"coding_doc_start", "coding_code_doc_coder", "coding_coder"} <= indexes
+        assert {"coding_doc_start", "coding_code_doc_coder"} <= indexes
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
