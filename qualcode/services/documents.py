@@ -77,18 +77,21 @@ def read_text_file(path: Path) -> tuple[str, str | None]:
     return result.text, result.encoding
 
 
-def _sentences(text: str, paras: list[tuple[int, int]], language: str | None) -> list[tuple[int, int]]:
-    """Rule-based sentences, unless a full spaCy model is configured for the document's
-    language, or the language needs a pipeline to find sentences at all (qualcode.nlp.sentences)."""
+def _sentences(text: str, paras: list[tuple[int, int]], language: str | None,
+               model: str | None = None) -> list[tuple[int, int]]:
+    """Rule-based sentences, unless a full spaCy model (``model``, else the configured one) is
+    installed for the document's language, or the language needs a pipeline to find sentences
+    at all (qualcode.nlp.sentences)."""
     from ..nlp.pipeline import configured_model
     from ..nlp.sentences import UNSPACED
 
+    model = model or configured_model()
     code = (language or "").split("-")[0].lower()
-    if configured_model() is None and code not in UNSPACED:
+    if model is None and code not in UNSPACED:
         return segmentation.sentences(text, paras)  # the default: spaCy is not even imported
     from ..nlp import pipeline, sentences
 
-    nlp = pipeline.full_model(language=language)
+    nlp = pipeline.full_model(model, language=language)
     if nlp is None and code in UNSPACED:
         nlp = pipeline.load(language=code)
     return sentences.sentences(nlp, text, paras) if nlp is not None else segmentation.sentences(text, paras)
@@ -105,14 +108,15 @@ def _check_speakers(speakers: dict[str, str] | None) -> dict[str, str]:
 
 def store_document(db: Database, *, name: str, text: str, source: str | None = None, case: str | None = None,
                    attributes: dict[str, str] | None = None, turns: list[tuple[int, int, str]] | None = None,
-                   speakers: dict[str, str] | None = None, **fields) -> int:
+                   speakers: dict[str, str] | None = None, model: str | None = None, **fields) -> int:
     """One document with its paragraphs, sentences and speaker turns, in one transaction.
 
     ``turns`` default to the rule-based ones; ``speakers`` maps turn labels to cases (created
-    as informants when missing), which are also linked to the document."""
+    as informants when missing), which are also linked to the document. ``model`` names the
+    spaCy pipeline for sentences (None: ``$QUALCODE_SPACY_MODEL``, see qualcode.nlp.pipeline)."""
     sha = textcore.sha256(text)
     paras = segmentation.paragraphs(text)
-    sents = _sentences(text, paras, fields.get("language"))
+    sents = _sentences(text, paras, fields.get("language"), model)
     if turns is None:
         turns = segmentation.speaker_turns(text, paras)
     speakers = _check_speakers(speakers)
@@ -150,10 +154,13 @@ def _read(path: Path, max_bytes: int | None, report: ImportReport) -> importers.
 def import_files(db: Database, paths: list[str | Path], *, case: str | None = None,
                  attributes: dict[str, str] | None = None, name: str | None = None, recursive: bool = False,
                  speakers: dict[str, str] | None = None, language: str | None = None,
-                 max_bytes: int | None = None, progress: Progress = SILENT) -> ImportReport:
+                 max_bytes: int | None = None, model: str | None = None,
+                 progress: Progress = SILENT) -> ImportReport:
     """Import files and folders (see the module docstring); ``speakers`` maps speaker labels
     to cases, ``language`` is stored with each document, ``max_bytes`` overrides the size
-    limit. ``progress`` counts files; cancelling keeps the documents already stored."""
+    limit, ``model`` names the spaCy pipeline for sentences (the GUI passes its preference; None:
+    ``$QUALCODE_SPACY_MODEL``). ``progress`` counts files; cancelling keeps the documents already
+    stored."""
     report = ImportReport()
     files = _collect([Path(p) for p in paths], recursive, report)
     if name and len(files) != 1:
@@ -190,7 +197,7 @@ def import_files(db: Database, paths: list[str | Path], *, case: str | None = No
                                               "import it with --name"))
             continue
         store_document(db, name=doc_name, text=result.text, source=str(path), case=case, attributes=attributes,
-                       turns=result.turns, speakers=speakers, **fields)
+                       turns=result.turns, speakers=speakers, model=model, **fields)
         report.imported.append(doc_name)
     if not report.cancelled:
         progress.report(len(files), len(files), "done")

@@ -81,21 +81,34 @@ def _names(nlp, text: str) -> list[tuple[str, str, int]]:
     return [(n, k, c) for (n, k), c in counts.items()]
 
 
+def placeholders(suggestions: list[NameSuggestion]) -> list[tuple[str, str]]:
+    """(original, placeholder pseudonym) per suggestion: ``Person 1``, ``Place 1``, ..."""
+    numbers: dict[str, int] = {}
+    rows = []
+    for s in suggestions:
+        numbers[s.kind] = numbers.get(s.kind, 0) + 1
+        rows.append((s.original, f"{_PREFIX.get(s.kind, 'Name')} {numbers[s.kind]}"))
+    return rows
+
+
 def write_map(suggestions: list[NameSuggestion], out: str | Path) -> int:
     """A map to edit: each suggestion with a placeholder pseudonym (``Person 1``, ...)."""
+    return save_map(placeholders(suggestions), out)
+
+
+def save_map(rows: list[tuple[str, str]], out: str | Path) -> int:
+    """Write ``original,pseudonym`` rows (a map reviewed by a person) as :func:`load_map` reads it."""
     out = Path(out)
     if out.suffix.lower() != ".csv":
         raise InvalidInput(f"{out.name}: a pseudonym map is a .csv file")
     if not out.parent.exists():
         raise InvalidInput(f"folder {out.parent} does not exist")
-    numbers: dict[str, int] = {}
     with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MAP_COLUMNS)
-        for s in suggestions:
-            numbers[s.kind] = numbers.get(s.kind, 0) + 1
-            w.writerow([guard(s.original), f"{_PREFIX.get(s.kind, 'Name')} {numbers[s.kind]}"])
-    return len(suggestions)
+        for original, pseudonym in rows:
+            w.writerow([guard(original), guard(pseudonym)])
+    return len(rows)
 
 
 def load_map(path: str | Path) -> dict[str, str]:

@@ -60,7 +60,7 @@ def accept_job(path: Path, readonly: bool, res: agreement.Agreement, args: tuple
     """(``adjudicate.AgreementsAccepted``, versus-consensus figures), or None when cancelled
     (nothing written). ``args``: coders, consensus coder, codes, documents."""
     def job(progress: Progress):
-        with project.open_project(path, readonly=readonly) as db:
+        with project.open_project(path, readonly=readonly, backups=0) as db:  # the window made the backup
             progress.report(0, 2, "copying the agreed stretches")
             done = all_or_nothing(db, progress, lambda: adjudicate.accept_agreements(db, *args))
             if done is None:

@@ -138,7 +138,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
     def open_project(self, path: Path, readonly: bool = False, ask_on_lock: bool = True) -> None:
         path = Path(path)
         try:
-            db = project.open_project(path, readonly=readonly)
+            db = project.open_project(path, readonly=readonly, backups=self.prefs.backups)
         except ProjectLocked as exc:
             if not ask_on_lock:
                 raise

@@ -12,20 +12,19 @@ import importlib.util
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..errors import QualCodeError
 from .session import Session
+from .tables import result_table
 
 LIMIT = 500
 CONTEXT = 60  # characters of context the search service gives before a match
@@ -117,16 +116,8 @@ class SearchPanel(QWidget):
         top.addWidget(self.go)
         top.addWidget(self.status)
         self.model = HitsModel()
-        self.table = QTableView()
-        self.table.setObjectName("search_results")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table = result_table(self.model, "search_results")
         self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self._left = _ElideLeft(self.table)
         self.table.setItemDelegateForColumn(1, self._left)
         header = self.table.horizontalHeader()

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from .session import Session
+from .tables import result_table
 
 DOCUMENT, CODE = "document", "code"
 
@@ -100,15 +101,7 @@ class SegmentsPanel(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
         self.model = SegmentsModel()
-        self.table = QTableView()
-        self.table.setObjectName("segments")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table = result_table(self.model, "segments")
         header = self.table.horizontalHeader()
         for col in range(5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)

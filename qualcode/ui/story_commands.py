@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..errors import QualCodeError
-from ..services import stories, story_suggest
+from ..services import stories, story_suggest, transmissions
 from ..store.database import Database
 from .undo_commands import Command
 
@@ -141,3 +141,76 @@ class RejectPassage(_StoryCommand):
 
     def back(self) -> None:
         story_suggest.unreject_passage(self.s.db, *self.args)
+
+
+class RemoveStory(_StoryCommand):
+    """Delete a story with everything under it; undo brings it all back under the old ids."""
+
+    def __init__(self, ctx: StoryContext, story_id: int, title: str):
+        super().__init__(ctx, f"Delete story “{title}”")
+        self.story_id = story_id
+        self.snapshot = None
+
+    def do(self):
+        self.snapshot = stories.delete_story(self.s.db, self.story_id)
+
+    def back(self) -> None:
+        self.story_id = stories.restore_story(self.s.db, self.snapshot)
+
+
+class RenameElement(_StoryCommand):
+    def __init__(self, ctx: StoryContext, element_id: int, label: str):
+        super().__init__(ctx, f"Rename element to “{label.strip()}”")
+        self.element_id, self.label = element_id, label
+        self.previous: dict = {}
+
+    def do(self):
+        self.previous = stories.edit_element(self.s.db, self.element_id, label=self.label)
+
+    def back(self) -> None:
+        stories.edit_element(self.s.db, self.element_id, **self.previous)
+
+
+class RemoveElement(_StoryCommand):
+    def __init__(self, ctx: StoryContext, element_id: int, label: str):
+        super().__init__(ctx, f"Delete element “{label}”")
+        self.element_id = element_id
+        self.snapshot = None
+
+    def do(self):
+        self.snapshot = stories.delete_element(self.s.db, self.element_id)
+
+    def back(self) -> None:
+        self.element_id = stories.restore_element(self.s.db, self.snapshot)
+
+
+class AddTransmission(_StoryCommand):
+    """Record after the fact that one telling's teller heard the story from another telling."""
+
+    def __init__(self, ctx: StoryContext, to_telling: int, from_telling: int, basis: str):
+        super().__init__(ctx, f"Telling #{to_telling} heard from #{from_telling}")
+        self.args = dict(to_telling=to_telling, from_telling=from_telling, basis=basis)
+        self.transmission_id: int | None = None
+        self.snapshot = None
+
+    def do(self):
+        self.transmission_id = transmissions.add_transmission(self.s.db, **self.args)
+
+    def back(self) -> None:
+        self.snapshot = transmissions.delete_transmission(self.s.db, self.transmission_id)
+
+    def again(self) -> None:
+        self.transmission_id = transmissions.restore_transmission(self.s.db, self.snapshot)
+
+
+class RemoveTransmission(_StoryCommand):
+    def __init__(self, ctx: StoryContext, transmission_id: int):
+        super().__init__(ctx, f"Remove transmission #{transmission_id}")
+        self.transmission_id = transmission_id
+        self.snapshot = None
+
+    def do(self):
+        self.snapshot = transmissions.delete_transmission(self.s.db, self.transmission_id)
+
+    def back(self) -> None:
+        self.transmission_id = transmissions.restore_transmission(self.s.db, self.snapshot)

@@ -1,4 +1,5 @@
-"""Small forms of the story panel: a new story, an element, a telling, a realization.
+"""Small forms of the story panel: a new story, an element, a telling, a realization, a
+transmission between two tellings, a new label.
 
 Each dialog only collects values (``values()``); the panel turns them into an undoable command,
 so a refused value is reported by the service, in its words, and nothing is written.
@@ -146,3 +147,37 @@ class RealizationDialog(_Form):
                 "position": None if absent or not self.position.value() else self.position.value(),
                 "start": span[0] if span else None, "end": span[1] if span else None,
                 "variant": self.variant.text() or None}
+
+
+class TransmissionDialog(_Form):
+    """Which other telling of the story the teller of ``target`` heard it from, and whether the
+    transcript says so (stated) or the researcher concludes it (inferred)."""
+
+    def __init__(self, target: str, tellings: list[tuple[int, str]], parent: QWidget | None = None):
+        super().__init__("Heard from", parent)
+        self.source = QComboBox()
+        self.source.setObjectName("source")
+        for tid, label in tellings:
+            self.source.addItem(f"telling #{tid}: {label}", tid)
+        self.basis = QComboBox()
+        self.basis.setObjectName("basis")
+        self.basis.addItems(["stated", "inferred"])
+        self.form.addRow("Telling", QLabel(target))
+        self.form.addRow("Heard from", self.source)
+        self.form.addRow("Basis", self.basis)
+        self.finish()
+
+    def values(self) -> dict:
+        return {"from_telling": self.source.currentData(), "basis": self.basis.currentText()}
+
+
+class RenameDialog(_Form):
+    def __init__(self, title: str, current: str, parent: QWidget | None = None):
+        super().__init__(title, parent)
+        self.label = QLineEdit(current)
+        self.label.setObjectName("new_label")
+        self.form.addRow("Label", self.label)
+        self.finish()
+
+    def values(self) -> dict:
+        return {"label": self.label.text()}

@@ -3,7 +3,8 @@ graph and the suggestions inbox, as tabs of one dockable widget.
 
 The panel knows the project and an undo stack, nothing of the main window: the window tells it
 the current selection (:meth:`StoryPanel.set_selection`) and listens to ``jump_requested``.
-Every edit is a command from :mod:`qualcode.ui.story_commands`; views redraw from the one
+Every edit is a command from :mod:`qualcode.ui.story_commands` (right-click menus in
+:mod:`qualcode.ui.story_menus`); views redraw from the one
 lineage dict of the current story whenever a command (or its undo) reports a change.
 
 Signals:
@@ -45,6 +46,7 @@ from ..services import cases, lineage, project, stories, story_suggest
 from ..store.database import Database
 from .story_commands import AddElement, AddStory, Realize, RejectPassage, RemoveTelling, StoryContext, Tell
 from .story_dialogs import ElementDialog, RealizationDialog, StoryDialog, TellDialog
+from .story_menus import StoryMenus
 from .story_views import GraphScene, VariantModel, build_lanes
 from .workers import Worker
 
@@ -97,6 +99,7 @@ class StoryPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
         layout.addWidget(self.message)
+        self.menus = StoryMenus(self)
         self.refresh()
 
     @property
@@ -127,13 +130,15 @@ class StoryPanel(QWidget):
         self.element_button = _button("Add element…", "add_element", self.add_element)
         self.tell_button = _button("Mark selection as telling…", "mark_telling", self.mark_telling)
         self.remove_button = _button("Remove telling", "remove_telling", self.remove_telling)
+        self.delete_story_button = _button("Delete story", "delete_story", self.delete_story)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.story_list)
         split.addWidget(right)
         split.setSizes([220, 560])
         page = QWidget()
         box = QVBoxLayout(page)
-        box.addLayout(_buttons(self.new_story_button, self.element_button, self.tell_button, self.remove_button))
+        box.addLayout(_buttons(self.new_story_button, self.element_button, self.tell_button, self.remove_button,
+                              self.delete_story_button))
         box.addWidget(self.selection_label)
         box.addWidget(split, 1)
         return page
@@ -368,6 +373,12 @@ class StoryPanel(QWidget):
         if telling_id is None:
             return self._show_error("Pick a telling in the list first.")
         self._push(RemoveTelling(self.ctx, telling_id))
+
+    def delete_story(self) -> None:
+        sid = self.current_story_id()
+        if sid is None:
+            return self._show_error("Pick a story first.")
+        self.menus.delete_story(sid)
 
     def edit_realization(self, index) -> None:
         if not index.isValid():

@@ -149,6 +149,7 @@ class EdgeItem(QGraphicsPathItem):
     def __init__(self, source: "NodeItem", target: "NodeItem", basis: str):
         super().__init__()
         self.source, self.target, self.basis = source, target, basis
+        self.transmission: int | None = None  # the id of the transmission drawn
         pen = QPen(QColor("#444444"), 1.6)
         if basis == "inferred":
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -258,17 +259,26 @@ class GraphScene(QGraphicsScene):
             item.setPos(column * (NODE_W + GAP_X), row * (NODE_H + GAP_Y))
             self.addItem(item)
             self.nodes[key] = item
-        for e in self.graph.edges:
+        # graph_of draws one edge per transmission, in the story's order
+        for e, x in zip(self.graph.edges, story["transmissions"], strict=True):
             edge = EdgeItem(self.nodes[e.source], self.nodes[e.target], e.basis)
+            edge.transmission = x["id"]
             self.addItem(edge)
             self.edges.append(edge)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-20, -50, 20, 20))
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
-        item = self.itemAt(event.scenePos(), self.views()[0].transform()) if self.views() else None
-        while item is not None and not isinstance(item, NodeItem):
+    def item_at(self, pos: QPointF, transform=None) -> "NodeItem | EdgeItem | None":
+        """The node or edge (arrow head included) at a scene point, if any."""
+        if transform is None and self.views():
+            transform = self.views()[0].transform()
+        item = self.itemAt(pos, transform) if transform is not None else None
+        while item is not None and not isinstance(item, (NodeItem, EdgeItem)):
             item = item.parentItem()
-        if item is not None and item.telling is not None:
+        return item
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
+        item = self.item_at(event.scenePos())
+        if isinstance(item, NodeItem) and item.telling is not None:
             self.telling_activated.emit(item.telling["id"])
         super().mouseDoubleClickEvent(event)
 

@@ -59,9 +59,10 @@ class Worker(QRunnable):
 
 
 def on_project(path: Path, service: Callable, *args, **kwargs) -> Callable[[Progress], object]:
-    """A job calling ``service(db, *args, progress=..., **kwargs)`` on its own connection."""
+    """A job calling ``service(db, *args, progress=..., **kwargs)`` on its own connection
+    (never a backup: the window made the one its preferences ask for when it opened the project)."""
     def job(progress: Progress):
-        db = project.open_project(path)
+        db = project.open_project(path, backups=0)
         try:
             return service(db, *args, progress=progress, **kwargs)
         finally:
