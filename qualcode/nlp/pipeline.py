@@ -10,7 +10,9 @@ per (model, language), as loading one takes seconds.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
+from pathlib import Path
 
 MODEL_ENV = "QUALCODE_SPACY_MODEL"
 FALLBACK_LANGUAGE = "xx"  # spaCy's multi-language tokenizer
@@ -21,8 +23,18 @@ def configured_model() -> str | None:
 
 
 @functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=4)
 def _installed(model: str):
-    """The loaded model, or None when it is not installed (spacy.load never downloads)."""
+    """The loaded model, or None when it is not installed (spacy.load never downloads).
+
+    Loaded once per process. A name that is neither an installed package nor a folder is
+    answered without importing spaCy at all, so an unset-up default costs nothing."""
+    if not Path(model).is_dir():
+        try:
+            if importlib.util.find_spec(model) is None:
+                return None
+        except (ImportError, ValueError):  # "../x", "a..b": not a package name either
+            return None
     import spacy
 
     try:

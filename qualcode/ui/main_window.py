@@ -208,7 +208,7 @@ class MainWindow(CodebookEditing, ProjectFiles, QMainWindow):
                     "color_code", "delete_code", "import_codebook"):
             self.act[key].setEnabled(writable)
         for key in ("next_doc", "prev_doc", "next_coding", "prev_coding", "search", "agreement", "reports", "stories",
-                    "export_codebook"):
+                    "export_codebook", "pseudonyms"):
             self.act[key].setEnabled(open_)
         self.refi.set_project_open(open_)
 

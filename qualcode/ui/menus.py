@@ -129,6 +129,11 @@ def build(w) -> None:
     for key in ("agreement", "reports", "stories"):
         analysis_menu.addAction(a[key])
 
+    tools_menu = mb.addMenu("&Tools")
+    a["pseudonyms"] = _action(w, "Suggest &pseudonyms…", w.suggest_pseudonyms, [], "act_pseudonyms",
+                              "Review the names in the documents and save a pseudonym map for exports")
+    tools_menu.addAction(a["pseudonyms"])
+
     help_menu = mb.addMenu("&Help")
     a["shortcuts"] = _action(w, "&Keyboard shortcuts", w.show_shortcuts, [QKeySequence.StandardKey.HelpContents, "F1"],
                              "act_shortcuts")

@@ -1,6 +1,6 @@
 """The window's File-menu work: new, open and recent projects (offering a backup when a project
-cannot be opened), importing documents in the background with progress and Cancel, and REFI-QDA
-exchange. A mixin of :class:`~qualcode.ui.main_window.MainWindow`."""
+cannot be opened), importing documents (speakers mapped to cases first) in the background with
+progress and Cancel, REFI-QDA exchange, and reviewing names for pseudonyms. A mixin of :class:`~qualcode.ui.main_window.MainWindow`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from ..errors import ProjectError, ProjectLocked, QualCodeError
-from ..services import documents, project
+from ..services import documents, starters
+from .new_project_dialog import NewProjectDialog
+from .import_dialog import ImportDialog
 from .preferences import settings
+from .pseudonym_dialog import PseudonymDialog
 from .refi_actions import RefiActions
 from .restore_dialog import offer_restore
 from .workers import on_project
@@ -27,16 +30,29 @@ class ProjectFiles:
     # -- long work ------------------------------------------------------------------------------------
     def choose_import(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", "", "Text files (*.txt *.md *.text);;All files (*)")
-        if paths:
-            self.import_documents(paths)
+        if paths and self.session is not None:
+            dialog = self.import_dialog = ImportDialog(self, paths, self.session.db)
+            dialog.accepted.connect(lambda: self.import_documents(paths, dialog.speakers()))
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
 
-    def import_documents(self, paths: list) -> None:
-        """Import in the background; the window stays usable and shows progress with Cancel."""
+    def import_documents(self, paths: list, speakers: dict[str, str] | None = None) -> None:
+        """Import in the background; the window stays usable and shows progress with Cancel.
+        ``speakers`` maps speaker labels to the cases their turns belong to."""
         if self.session is None or self.tasks.busy():
             return
         self.act["import"].setEnabled(False)
-        self.tasks.start("Importing", on_project(self.session.db.path, documents.import_files, [Path(p) for p in paths]),
-                         self._import_done, self._import_failed)
+        mapping = {"speakers": speakers} if speakers else {}
+        job = on_project(self.session.db.path, documents.import_files, [Path(p) for p in paths],
+                         model=self.prefs.spacy_model, **mapping)  # sentences by the preferred spaCy pipeline
+        self.tasks.start("Importing", job, self._import_done, self._import_failed)
+
+    def suggest_pseudonyms(self) -> None:
+        """Tools › Suggest pseudonyms…: review the names found and save a map for exports."""
+        if self.session is not None:
+            dialog = self.names_dialog = PseudonymDialog(self, self.session.db)
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
 
     def _import_done(self, report) -> None:
         self._enable()
@@ -102,12 +118,19 @@ class ProjectFiles:
             self.open_chosen(path)
 
     def choose_new_project(self) -> None:
+        """Ask for the file, then for the codebook to start with when starters are installed."""
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", "QualCode projects (*.qualcode)")
         if not path:
             return
         path = Path(path) if path.endswith(".qualcode") else Path(path + ".qualcode")
+        offered, starter = starters.list_starters(), None
+        if offered:
+            dialog = NewProjectDialog(offered, path.name, self)
+            if not dialog.exec():
+                return
+            starter = dialog.starter()
         try:
-            project.new_project(path).close()
+            starters.new_project(path, starter).close()
         except QualCodeError as exc:
             self.show_error(str(exc))
             return

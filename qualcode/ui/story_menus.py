@@ -17,8 +17,14 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ..services import stories
-
-from .story_commands import AddTransmission, RemoveElement, RemoveStory, RemoveTelling, RemoveTransmission, RenameElement
+from .story_commands import (
+    AddTransmission,
+    RemoveElement,
+    RemoveStory,
+    RemoveTelling,
+    RemoveTransmission,
+    RenameElement,
+)
 from .story_dialogs import RenameDialog, TransmissionDialog
 from .story_views import EdgeItem, NodeItem
 
@@ -26,9 +32,7 @@ if TYPE_CHECKING:
     from .story_panel import StoryPanel
 
 
-def _menu(parent: QWidget, entries: list[tuple[str, object]]) -> QMenu | None:
-    if not entries:
-        return None
+def _menu(parent: QWidget, entries: list[tuple[str, object]]) -> QMenu:
     menu = QMenu(parent)
     for text, slot in entries:
         menu.addAction(text).triggered.connect(lambda _checked=False, slot=slot: slot())

@@ -3,9 +3,9 @@ graph and the suggestions inbox, as tabs of one dockable widget.
 
 The panel knows the project and an undo stack, nothing of the main window: the window tells it
 the current selection (:meth:`StoryPanel.set_selection`) and listens to ``jump_requested``.
-Every edit is a command from :mod:`qualcode.ui.story_commands` (right-click menus in
-:mod:`qualcode.ui.story_menus`); views redraw from the one
-lineage dict of the current story whenever a command (or its undo) reports a change.
+Every edit is a command from :mod:`qualcode.ui.story_commands` (the right-click menus are in
+:mod:`qualcode.ui.story_menus`); views redraw from the one lineage dict of the current story
+whenever a command (or its undo) reports a change.
 
 Signals:
     jump_requested(str, int, int): show this document span (code points, half-open).

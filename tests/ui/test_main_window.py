@@ -200,7 +200,8 @@ def test_import_shows_progress_and_cancel_keeps_finished_documents(window, qtbot
         def cancelled(self):
             return self.outer.cancelled
 
-    monkeypatch.setattr(documents, "import_files", lambda db, paths, progress: real(db, paths, progress=Gate(progress)))
+    monkeypatch.setattr(documents, "import_files",
+                        lambda db, paths, progress, **kw: real(db, paths, progress=Gate(progress), **kw))
     window.import_documents(files)
     assert reached.wait(10)
     qtbot.waitUntil(lambda: window.tasks.bar.maximum() == 6 and window.tasks.bar.value() == 2)

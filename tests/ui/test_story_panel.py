@@ -211,3 +211,113 @@ def test_suggestions_reject_and_accept_with_undo(panel, qtbot):
     assert len(added) == 1 and added[0].document_id == documents.document_id(panel.db, second.document)
     panel.stack.undo()
     assert len(stories.tellings(panel.db, story["id"])) == tellings_before
+
+
+def _trigger(menu, text: str) -> None:
+    action = next(a for a in menu.actions() if a.text() == text)
+    action.trigger()
+
+
+def _lineage(panel, telling_id: int) -> dict:
+    return next(t for t in panel.story["tellings"] if t["id"] == telling_id)
+
+
+def test_heard_from_adds_a_transmission_in_the_lineage_graph_and_undo_removes_it(panel, qtbot):
+    from qualcode.core.lineage_views import telling_key
+
+    story = choose(panel, "The Halden flood")
+    hearsay = [t for t in story["tellings"] if t["role"] == "hearsay"]
+    source = next(t for t in hearsay if t["generation"] is not None)
+    receiver = next(t for t in hearsay if t["generation"] is None)
+    before = {x["id"] for x in story["transmissions"]}
+    panel.tabs.setCurrentIndex(panel.tabs.indexOf(panel.graph_view.parentWidget()))
+    node = panel.graph_scene.nodes[telling_key(receiver["id"])]
+    menu = panel.menus.graph_menu(panel.graph_view.mapFromScene(node.sceneBoundingRect().center()))
+    _trigger(menu, "Heard from…")
+    dialog = panel.dialog
+    assert receiver["id"] not in [dialog.source.itemData(i) for i in range(dialog.source.count())]
+    dialog.source.setCurrentIndex(dialog.source.findData(source["id"]))
+    dialog.basis.setCurrentText("inferred")
+    ok(qtbot, dialog)
+    added = [x for x in panel.story["transmissions"] if x["id"] not in before]
+    assert [(x["from"], x["to"], x["basis"]) for x in added] == [(source["id"], receiver["id"], "inferred")]
+    assert _lineage(panel, receiver["id"])["generation"] == source["generation"] + 1
+    assert panel.graph_scene.graph.node(telling_key(receiver["id"])).generation == source["generation"] + 1
+    edge = next(e for e in panel.graph_scene.edges if e.transmission == added[0]["id"])
+    assert (edge.source.key, edge.target.key, edge.basis) == (telling_key(source["id"]),
+                                                             telling_key(receiver["id"]), "inferred")
+    panel.stack.undo()
+    assert {x["id"] for x in panel.story["transmissions"]} == before
+    assert _lineage(panel, receiver["id"])["generation"] is None
+    panel.stack.redo()
+    assert _lineage(panel, receiver["id"])["generation"] == source["generation"] + 1
+    # right-click the arrow: remove it again, and undo that
+    edge = next(e for e in panel.graph_scene.edges if e.transmission == added[0]["id"])
+    menu = panel.menus.graph_menu(panel.graph_view.mapFromScene(edge.path().pointAtPercent(0.5)))
+    _trigger(menu, "Remove transmission")
+    assert {x["id"] for x in panel.story["transmissions"]} == before
+    panel.stack.undo()
+    assert _lineage(panel, receiver["id"])["generation"] == source["generation"] + 1
+
+
+def test_a_second_identical_source_is_refused(panel, qtbot):
+    story = choose(panel, "The Halden flood")
+    x = next(x for x in story["transmissions"] if x["from"] is not None)
+    panel.menus.heard_from(x["to"])
+    panel.dialog.source.setCurrentIndex(panel.dialog.source.findData(x["from"]))
+    ok(qtbot, panel.dialog)
+    assert "already has this source" in panel.message.text()
+    assert panel.stack.count() == 0
+
+
+def test_delete_a_telling_from_the_list_and_undo_restores_its_realizations(panel):
+    story = choose(panel, "The Halden flood")
+    telling = next(t for t in story["tellings"] if t["role"] == "hearsay" and t["realizations"])
+    realized = story_store.realizations_of_telling(panel.db.conn, telling["id"])
+    links = story_store.transmissions_touching(panel.db.conn, telling["id"])
+    assert realized and links
+    item = next(panel.details.topLevelItem(1).child(i) for i in range(panel.details.topLevelItem(1).childCount())
+                if panel.details.topLevelItem(1).child(i).data(0, Qt.ItemDataRole.UserRole) == telling["id"])
+    menu = panel.menus.details_menu(panel.details.visualItemRect(item).center())
+    _trigger(menu, "Remove telling")
+    assert telling["id"] not in [t["id"] for t in panel.story["tellings"]]
+    assert story_store.realizations_of_telling(panel.db.conn, telling["id"]) == []
+    panel.stack.undo()
+    assert _lineage(panel, telling["id"])["realizations"] == telling["realizations"]
+    assert story_store.realizations_of_telling(panel.db.conn, telling["id"]) == realized
+    assert story_store.transmissions_touching(panel.db.conn, telling["id"]) == links
+
+
+def test_rename_and_delete_an_element_from_the_variant_table(panel, qtbot):
+    story = choose(panel, "Varga's cells")
+    row = 1
+    element = story["elements"][row]
+    realized = story_store.realizations_of_element(panel.db.conn, element["id"])
+    _trigger(panel.menus.element_menu(row), "Rename element…")
+    assert panel.dialog.label.text() == element["label"]
+    panel.dialog.label.setText("The cells are formed")
+    ok(qtbot, panel.dialog)
+    assert panel.variant_model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole) == \
+        f"The cells are formed ({element['kind']})"
+    panel.stack.undo()
+    assert panel.story["elements"][row]["label"] == element["label"]
+    _trigger(panel.menus.element_menu(row), "Delete element")
+    assert element["id"] not in [e["id"] for e in panel.story["elements"]]
+    assert panel.variant_model.rowCount() == len(story["elements"]) - 1
+    panel.stack.undo()
+    assert panel.story["elements"][row] == element
+    assert story_store.realizations_of_element(panel.db.conn, element["id"]) == realized
+
+
+def test_delete_a_story_and_undo_brings_it_back(panel, qtbot):
+    story = choose(panel, "The container at Hamburg")
+    menu = panel.menus.story_menu(panel.story_list.visualItemRect(panel.story_list.currentItem()).center())
+    _trigger(menu, "Delete story")
+    assert [s.title for s in stories.list_stories(panel.db)] == [s["title"] for s in ANNOTATION
+                                                                 if s["title"] != story["title"]]
+    assert panel.story_list.count() == len(ANNOTATION) - 1
+    panel.stack.undo()
+    choose(panel, story["title"])
+    assert panel.story == story
+    qtbot.mouseClick(panel.delete_story_button, Qt.MouseButton.LeftButton)
+    assert panel.story_list.count() == len(ANNOTATION) - 1
