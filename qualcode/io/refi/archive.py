@@ -14,7 +14,6 @@ file byte for byte, and a failed export leaves no half-written package behind.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import zipfile
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from ...errors import InvalidInput
 from .. import safezip
+from ..atomic import write_atomically
 
 MAX_ENTRIES = safezip.MAX_ENTRIES
 MAX_TOTAL = safezip.MAX_TOTAL
@@ -133,8 +133,8 @@ def write_zip(path: str | Path, members: list[tuple[str, bytes]]) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise InvalidInput(f"folder {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
+
+    def fill(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in members:
                 info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
@@ -142,8 +142,8 @@ def write_zip(path: str | Path, members: list[tuple[str, bytes]]) -> None:
                 info.create_system = 3
                 info.external_attr = (stat.S_IFREG | 0o644) << 16
                 zf.writestr(info, data)
-        os.replace(tmp, path)
+
+    try:
+        write_atomically(path, fill)
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import csv
 import html
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ...core.cells import guard
 from ...errors import InvalidInput
+from ...io.atomic import write_atomically
 
 FORMATS = (".csv", ".xlsx", ".html", ".md", ".json")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -50,35 +49,26 @@ def check_target(out: str | Path, extra: tuple[str, ...] = ()) -> Path:
     return out
 
 
-def _atomic(out: Path, write: Callable[[Path], None]) -> None:
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write(out: str | Path, tables: list[Table], doc: dict, title: str, graph=None) -> Path:
     """Write the report to ``out`` in the format its extension names. ``.csv`` holds the first
     table (reports put their main table first); ``.graphml`` needs ``graph`` (networkx)."""
     out = check_target(out, (".graphml",) if graph is not None else ())
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        _atomic(out, lambda p: _csv(p, tables[0]))
+        write_atomically(out, lambda p: _csv(p, tables[0]))
     elif suffix == ".xlsx":
-        _atomic(out, lambda p: _xlsx(p, tables))
+        write_atomically(out, lambda p: _xlsx(p, tables))
     elif suffix == ".html":
-        _atomic(out, lambda p: p.write_text(html_page(title, tables), encoding="utf-8"))
+        write_atomically(out, lambda p: p.write_text(html_page(title, tables), encoding="utf-8"))
     elif suffix == ".md":
-        _atomic(out, lambda p: p.write_text(markdown(title, tables), encoding="utf-8"))
+        write_atomically(out, lambda p: p.write_text(markdown(title, tables), encoding="utf-8"))
     elif suffix == ".json":
         text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-        _atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+        write_atomically(out, lambda p: p.write_text(text, encoding="utf-8"))
     else:
         import networkx as nx
 
-        _atomic(out, lambda p: nx.write_graphml(graph, p, encoding="utf-8"))
+        write_atomically(out, lambda p: nx.write_graphml(graph, p, encoding="utf-8"))
     return out
 
 
